@@ -1,0 +1,90 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from topics.admin import CitationInline
+
+from .models import Appearance, Meeting, Session, Speaker
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Appearance
+    extra = 0
+    autocomplete_fields = ["speaker"]
+    fields = ["speaker", "role", "affiliation", "order"]
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["title", "kind", "date", "start_time", "end_time", "has_notes"]
+    show_change_link = True
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "number", "city", "start_date", "end_date", "session_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "city", "venue", "description"]
+    autocomplete_fields = ["country", "documents"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "start_date"
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "number"]}),
+        ("When and where", {"fields": ["start_date", "end_date", "city", "venue", "country"]}),
+        ("Content", {"fields": ["description", "documents", "tags"]}),
+    ]
+    inlines = [SessionInline, CitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(session_count=Count("sessions"))
+
+    @admin.display(description="sessions", ordering="session_count")
+    def session_count(self, meeting):
+        return meeting.session_count
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "date", "start_time", "end_time", "kind", "has_notes"]
+    list_filter = ["meeting", "kind", "has_notes", "tags"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "slug", "notes", "note_taker", "appearances__speaker__name"]
+    autocomplete_fields = [
+        "meeting",
+        "note_taker_organisation",
+        "organisations",
+        "documents",
+        "countries",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "date"
+    fieldsets = [
+        (None, {"fields": ["meeting", "title", "slug", "kind"]}),
+        ("When", {"fields": ["date", "start_time", "end_time"]}),
+        ("Notes", {"fields": ["has_notes", "notes", "note_taker", "note_taker_organisation"]}),
+        ("Links", {"fields": ["tags", "organisations", "documents", "countries"]}),
+    ]
+    inlines = [AppearanceInline, CitationInline]
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ["name", "honorific", "function", "organisation", "country"]
+    list_filter = [
+        ("organisation", admin.RelatedOnlyFieldListFilter),
+        ("country", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["organisation", "country"]
+    search_fields = ["name", "slug", "function", "organisation__name", "organisation__acronym"]
+    autocomplete_fields = ["organisation", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AppearanceInline, CitationInline]
+
+
+@admin.register(Appearance)
+class AppearanceAdmin(admin.ModelAdmin):
+    list_display = ["speaker", "session", "role", "affiliation"]
+    list_filter = [("session__meeting", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["speaker", "session"]
+    search_fields = ["speaker__name", "session__title", "role", "affiliation"]
+    autocomplete_fields = ["speaker", "session"]

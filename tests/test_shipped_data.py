@@ -1,0 +1,109 @@
+"""The shipped knowledge base holds what the five source documents say."""
+
+import datetime
+
+import pytest
+
+from sessions.models import Meeting, Session, Speaker
+from topics.models import Country, Document, Organisation, SourceDocument, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_source_document_is_present_and_cited():
+    files = sorted(SourceDocument.objects.values_list("file_name", flat=True))
+    assert files == [
+        "000_2d7a714670a9477c.txt",
+        "001_f6926b351bc99b20.txt",
+        "002_23b3df5dfe22fc52.txt",
+        "003_11bae0d34f3079d5.txt",
+        "004_1550b144c8031def.txt",
+    ]
+    for source in SourceDocument.objects.all():
+        assert source.citations.exists(), source.file_name
+
+
+def test_the_31st_session_has_its_ten_sessions_in_programme_order():
+    meeting = Meeting.objects.get(slug="ccpcj-31")
+    sessions = list(meeting.sessions.all())
+    assert len(sessions) == 10
+    assert [s.date.day for s in sessions] == [16, 16, 17, 17, 17, 18, 18, 18, 19, 20]
+    assert meeting.start_date == datetime.date(2022, 5, 16)
+    assert meeting.end_date == datetime.date(2022, 5, 20)
+
+
+def test_the_17_may_parallel_events_share_their_time_slot():
+    parallel = Session.objects.filter(date=datetime.date(2022, 5, 17), start_time="12:30")
+    titles = sorted(parallel.values_list("title", flat=True))
+    assert len(titles) == 2
+    assert titles[0].startswith("Elimination of online child sexual abuse")
+    assert titles[1].startswith("Leaving no one behind")
+
+
+def test_the_19_may_session_exists_without_notes():
+    session = Session.objects.get(date=datetime.date(2022, 5, 19))
+    assert session.title.startswith("THE NEW FRAMEWORK FOR MEASURING")
+    assert session.has_notes is False
+    assert session.notes == ""
+
+
+def test_the_femicide_session_carries_its_speakers_and_theme():
+    session = Session.objects.get(slug="ccpcj-31-femicide")
+    assert "femicide" in set(session.tags.values_list("slug", flat=True))
+    names = [a.speaker.name for a in session.appearances.select_related("speaker")]
+    assert names == ["Lara Dimitrijevic", "Marie- Theres Prantner", "Gian Beeli"]
+
+
+def test_the_commission_has_its_twenty_members():
+    members = Country.objects.filter(ccpcj_member=True)
+    assert members.count() == 20
+    assert {"argentina", "cote-divoire", "united-states-of-america"} <= set(
+        members.values_list("slug", flat=True)
+    )
+
+
+def test_resolution_70_176_is_one_record_however_it_is_written():
+    document = Document.objects.get(normalized_symbol="A/RES/70/176")
+    assert document.issued_by.slug == "general-assembly"
+    cited_in = set(document.citations.values_list("source__file_name", flat=True))
+    assert {"001_f6926b351bc99b20.txt", "002_23b3df5dfe22fc52.txt"} <= cited_in
+    assert Document.objects.matching_symbol("A/Res/70/176").get() == document
+    assert Document.objects.matching_symbol("resolution 70/176").get() == document
+
+
+def test_the_bangkok_rules_keep_their_popular_name():
+    assert Document.objects.filter(popular_name__icontains="Bangkok Rules").exists()
+
+
+def test_the_fourteenth_congress_and_its_agenda_item():
+    congress = Meeting.objects.get(slug="crime-congress-14")
+    assert (congress.city, congress.number) == ("Kyoto", 14)
+    assert congress.start_date == datetime.date(2020, 4, 20)
+    assert congress.end_date == datetime.date(2020, 4, 27)
+    assert congress.sessions.filter(kind=Session.Kind.AGENDA_ITEM).count() == 2
+
+
+def test_the_two_constructive_dialogues_on_trafficking():
+    dialogues = Meeting.objects.filter(kind=Meeting.Kind.CONSTRUCTIVE_DIALOGUE)
+    assert sorted(dialogues.values_list("start_date", flat=True)) == [
+        datetime.date(2022, 7, 1),
+        datetime.date(2023, 10, 4),
+    ]
+
+
+def test_the_design_card_themes_exist_with_their_slugs():
+    themes = set(Tag.objects.themes().values_list("slug", flat=True))
+    assert {"femicide", "trafficking", "victim-centred-justice"} <= themes
+
+
+def test_speakers_keep_the_organisation_they_spoke_for():
+    speaker = Speaker.objects.get(slug="abubakar-balarabe-mahmoud")
+    assert speaker.organisation.kind == Organisation.Kind.LAW_FIRM
+
+
+def test_unodc_resources_are_documents_with_years():
+    resources = Document.objects.filter(
+        issued_by__slug="unodc", kind__in=["tool", "handbook", "publication"]
+    )
+    assert resources.count() >= 10
+    assert resources.filter(year__isnull=False).exists()

@@ -1,0 +1,130 @@
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db.models import Count
+
+from .models import Citation, Country, Document, Organisation, SourceDocument, Tag, TaggedItem
+from .symbols import try_normalize_symbol
+
+
+class CitationInline(GenericTabularInline):
+    model = Citation
+    extra = 0
+    autocomplete_fields = ["source"]
+    verbose_name = "citation"
+    verbose_name_plural = "sources cited"
+
+
+class TaggedItemInline(GenericTabularInline):
+    model = TaggedItem
+    extra = 0
+    autocomplete_fields = ["tag"]
+    readonly_fields = ["added_by", "added_at"]
+    verbose_name = "tag"
+    verbose_name_plural = "tags"
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "file_name", "kind", "date", "citation_count"]
+    list_filter = ["kind"]
+    search_fields = ["title", "file_name", "author", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(citation_count=Count("citations"))
+
+    @admin.display(description="records citing it", ordering="citation_count")
+    def citation_count(self, source):
+        return source.citation_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_theme", "tagging_count"]
+    list_filter = ["is_theme"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(tagging_count=Count("tagged_items"))
+
+    @admin.display(description="taggings", ordering="tagging_count")
+    def tagging_count(self, tag):
+        return tag.tagging_count
+
+
+@admin.register(TaggedItem)
+class TaggedItemAdmin(admin.ModelAdmin):
+    list_display = ["tag", "content_type", "object_id", "added_by", "added_at"]
+    list_filter = ["tag__is_theme", "content_type", "added_by", "added_at"]
+    list_select_related = ["tag", "content_type", "added_by"]
+    search_fields = ["tag__name", "added_by__username"]
+    autocomplete_fields = ["tag"]
+    readonly_fields = ["added_by", "added_at"]
+    date_hierarchy = "added_at"
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "ccpcj_member"]
+    list_filter = ["ccpcj_member"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CitationInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country", "parent"]
+    list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country", "parent"]
+    search_fields = ["name", "acronym", "slug", "description"]
+    autocomplete_fields = ["country", "parent"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "kind"]}),
+        ("Context", {"fields": ["country", "parent", "description"]}),
+    ]
+    inlines = [CitationInline]
+
+
+class SymbolFilter(admin.SimpleListFilter):
+    title = "symbol"
+    parameter_name = "has_symbol"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "UN document symbol"), ("no", "No symbol (publication, tool…)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(normalized_symbol__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(normalized_symbol__isnull=True)
+        return queryset
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "issued_by", "year", "title"]
+    list_filter = ["kind", SymbolFilter, ("issued_by", admin.RelatedOnlyFieldListFilter), "year"]
+    list_select_related = ["issued_by"]
+    search_fields = ["symbol", "normalized_symbol", "title", "popular_name", "slug"]
+    autocomplete_fields = ["issued_by"]
+    readonly_fields = ["normalized_symbol"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["symbol", "normalized_symbol", "slug", "kind", "title", "popular_name"]},
+        ),
+        ("Origin", {"fields": ["issued_by", "year", "description", "tags"]}),
+    ]
+    inlines = [CitationInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Any written form of a symbol ("resolution 70/176", "A/Res/70/176") finds it."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        normalized = try_normalize_symbol(search_term)
+        if normalized:
+            results = results | queryset.filter(normalized_symbol=normalized)
+        return results, may_have_duplicates

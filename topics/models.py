@@ -1,0 +1,254 @@
+"""Reference records that sessions talk about: themes and tags, UN documents, organisations,
+countries, and the source documents every record is distilled from."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from taggit.managers import TaggableManager
+from taggit.models import GenericTaggedItemBase, TagBase
+
+from .symbols import MalformedSymbol, normalize_symbol, try_normalize_symbol
+
+
+class SourceDocument(models.Model):
+    class Kind(models.TextChoices):
+        OBSERVER_NOTES = "observer-notes", "Observer's notes"
+        AGENCY_PROFILE = "agency-profile", "Agency profile"
+        BACKGROUND_GUIDE = "background-guide", "Background guide"
+        WORKING_PAPER = "working-paper", "Working paper"
+        MEETING_NOTE = "meeting-note", "Meeting note"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    file_name = models.CharField(max_length=200, unique=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    date = models.DateField(null=True, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["file_name"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("topics:source-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Citation(models.Model):
+    """Where in a source document a record was distilled from."""
+
+    source = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="citations")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    location = models.CharField(
+        max_length=200, blank=True, help_text="Day, section or paragraph within the source."
+    )
+
+    class Meta:
+        ordering = ["source__file_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_type", "object_id"], name="one_citation_per_source"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.source} — {self.location}" if self.location else str(self.source)
+
+
+class TagQuerySet(models.QuerySet):
+    def themes(self):
+        return self.filter(is_theme=True)
+
+
+class Tag(TagBase):
+    """A tag on sessions, documents and meetings. Curated themes carry a description."""
+
+    is_theme = models.BooleanField(
+        "curated theme", default=False, help_text="Curated themes are kept by editors."
+    )
+    description = models.TextField(blank=True)
+    citations = GenericRelation(Citation)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "tag"
+
+    def get_absolute_url(self):
+        return reverse("topics:theme-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TaggedItem(GenericTaggedItemBase):
+    """One tag on one record, with who added it and when (fixture themes have no author)."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_items")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="taggings",
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tagging"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "tag"], name="one_tagging_per_record_and_tag"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+
+class Country(models.Model):
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    ccpcj_member = models.BooleanField(
+        "CCPCJ member",
+        default=False,
+        help_text="Listed as a member of the Commission by the background guide.",
+    )
+    citations = GenericRelation(Citation)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topics:country-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        UN_ENTITY = "un-entity", "UN entity"
+        UN_BODY = "un-body", "UN intergovernmental body"
+        INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental organisation"
+        GOVERNMENT = "government", "Government body"
+        NGO = "ngo", "NGO"
+        ACADEMIA = "academia", "Academia"
+        PRIVATE_SECTOR = "private-sector", "Private sector"
+        LAW_FIRM = "law-firm", "Law firm"
+        COURT = "court", "Court"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=300)
+    acronym = models.CharField(max_length=50, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    country = models.ForeignKey(
+        Country, null=True, blank=True, on_delete=models.SET_NULL, related_name="organisations"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    citations = GenericRelation(Citation)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        if self.acronym and self.acronym.lower() != self.name.lower():
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topics:organisation-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def matching_symbol(self, written: str):
+        """Documents whose symbol is any written form of ``written``."""
+        normalized = try_normalize_symbol(written)
+        if normalized is None:
+            return self.none()
+        return self.filter(normalized_symbol=normalized)
+
+
+class Document(models.Model):
+    """A UN resolution or document, or a publication such as a handbook or tool."""
+
+    class Kind(models.TextChoices):
+        RESOLUTION = "resolution", "Resolution"
+        DECISION = "decision", "Decision"
+        REPORT = "report", "Report"
+        CONVENTION = "convention", "Convention"
+        PROTOCOL = "protocol", "Protocol"
+        DECLARATION = "declaration", "Declaration"
+        RULES = "rules", "Rules and standards"
+        PUBLICATION = "publication", "Publication"
+        TOOL = "tool", "Tool"
+        HANDBOOK = "handbook", "Handbook"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    symbol = models.CharField(max_length=80, blank=True, help_text="As first written in a source.")
+    normalized_symbol = models.CharField(max_length=80, unique=True, null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    issued_by = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        help_text="Adopting body or publisher.",
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    popular_name = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    tags = TaggableManager(through=TaggedItem, blank=True)
+    citations = GenericRelation(Citation)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["normalized_symbol", "title"]
+
+    def __str__(self):
+        label = self.normalized_symbol or self.title
+        if self.popular_name:
+            return f"{label} ({self.popular_name})"
+        return label
+
+    def save(self, *args, **kwargs):
+        self.normalized_symbol = try_normalize_symbol(self.symbol) if self.symbol else None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("topics:document-detail", args=[self.normalized_symbol or self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        if self.symbol:
+            try:
+                normalize_symbol(self.symbol)
+            except MalformedSymbol as error:
+                raise ValidationError({"symbol": str(error)}) from error
