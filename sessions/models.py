@@ -1,12 +1,34 @@
 """Meetings, the sessions held within them, and the speakers who spoke there."""
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.db import models
-from django.db.models import F
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, models
+from django.db.models import Count, F, Prefetch
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
 from topics.models import Citation, Country, Document, Organisation, TaggedItem
+from topics.search import HEADLINE_START, HEADLINE_STOP, SearchTerms, contains_all
+
+# The expression the GIN index on sessions is built on; searches must use the same one.
+SESSION_SEARCH_VECTOR = SearchVector("title", "notes", config="english")
+
+
+def taggings_prefetch():
+    """Tags of each record, curated themes first, in one query for a whole page."""
+    return Prefetch(
+        "tagged_items",
+        queryset=TaggedItem.objects.select_related("tag").order_by("-tag__is_theme", "tag__name"),
+        to_attr="tagging_list",
+    )
+
+
+class MeetingQuerySet(models.QuerySet):
+    def with_session_counts(self):
+        # Aggregating drops Meta.ordering, so order explicitly.
+        return self.annotate(session_count=Count("sessions")).order_by(
+            F("start_date").desc(nulls_last=True), "name"
+        )
 
 
 class Meeting(models.Model):
@@ -33,6 +55,8 @@ class Meeting(models.Model):
     tags = TaggableManager(through=TaggedItem, blank=True)
     citations = GenericRelation(Citation)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         ordering = [F("start_date").desc(nulls_last=True), "name"]
         constraints = [
@@ -54,6 +78,18 @@ class Meeting(models.Model):
         return (self.slug,)
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def for_listing(self):
+        return (
+            self.select_related("organisation", "country")
+            .annotate(session_count=Count("appearances__session", distinct=True))
+            .order_by("name")
+        )
+
+    def search(self, terms: SearchTerms):
+        return self.filter(contains_all(["name", "function", "organisation__name"], terms))
+
+
 class Speaker(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
@@ -67,6 +103,8 @@ class Speaker(models.Model):
     )
     citations = GenericRelation(Citation)
 
+    objects = SpeakerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -78,6 +116,56 @@ class Speaker(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_listing(self):
+        """Everything a list row shows, in a fixed number of queries however many rows."""
+        return self.select_related("meeting").prefetch_related(
+            taggings_prefetch(),
+            Prefetch(
+                "appearances",
+                queryset=Appearance.objects.select_related("speaker"),
+                to_attr="appearance_list",
+            ),
+        )
+
+    def tagged_with_all(self, tags):
+        for tag in tags:
+            self = self.filter(tagged_items__tag=tag)
+        return self
+
+    def in_programme_order(self):
+        return self.order_by(
+            F("date").asc(nulls_last=True), F("start_time").asc(nulls_last=True), "title", "pk"
+        )
+
+    def search(self, terms: SearchTerms):
+        """Sessions whose title or notes hold every term, best matches first on PostgreSQL,
+        each with a ``snippet`` to show (a highlighted headline on PostgreSQL)."""
+        if connection.vendor == "postgresql":
+            query = None
+            for term in terms.terms:
+                term_query = SearchQuery(term, search_type="phrase", config="english")
+                query = term_query if query is None else query & term_query
+            return (
+                self.annotate(search=SESSION_SEARCH_VECTOR)
+                .filter(search=query)
+                .annotate(
+                    rank=SearchRank(SESSION_SEARCH_VECTOR, query),
+                    headline=SearchHeadline(
+                        "notes",
+                        query,
+                        config="english",
+                        start_sel=HEADLINE_START,
+                        stop_sel=HEADLINE_STOP,
+                        max_words=30,
+                        min_words=12,
+                    ),
+                )
+                .order_by("-rank", "date", "pk")
+            )
+        return self.filter(contains_all(["title", "notes"], terms)).order_by("date", "pk")
 
 
 class Session(models.Model):
@@ -115,7 +203,10 @@ class Session(models.Model):
     documents = models.ManyToManyField(Document, blank=True, related_name="sessions")
     countries = models.ManyToManyField(Country, blank=True, related_name="sessions")
     tags = TaggableManager(through=TaggedItem, blank=True)
+    tagged_items = GenericRelation(TaggedItem, related_query_name="session")
     citations = GenericRelation(Citation)
+
+    objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = [F("date").asc(nulls_last=True), F("start_time").asc(nulls_last=True), "title"]

@@ -6,4 +6,11 @@ app_name = "sessions"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("sessions/", views.session_list, name="list"),
+    path("sessions/<slug:slug>/", views.SessionDetailView.as_view(), name="detail"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting-list"),
+    path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
+    path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
+    path("speakers/<slug:slug>/", views.SpeakerDetailView.as_view(), name="speaker-detail"),
 ]

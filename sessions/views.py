@@ -1,23 +1,192 @@
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import render
+from django.views.generic import DetailView, ListView
 
-from topics.models import Country, Document, Organisation, SourceDocument, Tag
+from topics.models import Citation, Country, Document, Organisation, SourceDocument, Tag
+from topics.paging import page_or_404
+from topics.search import QueryError, highlight, mark_headline, parse_query
 
-from .models import Meeting, Session, Speaker
+from .filters import SORTS, FilterError, SessionFilters
+from .models import Appearance, Meeting, Session, Speaker, taggings_prefetch
+
+SESSIONS_PER_PAGE = 20
+SEARCH_RESULTS_PER_KIND = 20
 
 
 def home(request):
     counts = [
-        ("meetings", Meeting.objects.count()),
-        ("sessions", Session.objects.count()),
-        ("speakers", Speaker.objects.count()),
-        ("organisations", Organisation.objects.count()),
-        ("resolutions and documents", Document.objects.count()),
-        ("themes", Tag.objects.themes().count()),
-        ("countries", Country.objects.count()),
-        ("source documents", SourceDocument.objects.count()),
+        ("meetings", Meeting.objects.count(), "sessions:meeting-list"),
+        ("sessions", Session.objects.count(), "sessions:list"),
+        ("speakers", Speaker.objects.count(), "sessions:speaker-list"),
+        ("organisations", Organisation.objects.count(), "topics:organisation-list"),
+        ("resolutions and documents", Document.objects.count(), "topics:document-list"),
+        ("countries", Country.objects.count(), "topics:country-list"),
+        ("source documents", SourceDocument.objects.count(), "topics:source-list"),
     ]
     return render(
         request,
         "home.html",
-        {"counts": counts, "counts_total": sum(count for _, count in counts)},
+        {
+            "counts": counts,
+            "themes": Tag.objects.themes().with_session_counts(),
+            "meetings": Meeting.objects.with_session_counts(),
+            "recent_sessions": Session.objects.for_listing().order_by("-date", "-start_time")[:6],
+        },
     )
+
+
+def session_list(request):
+    try:
+        filters = SessionFilters.from_query(request.GET)
+    except FilterError as error:
+        return render(
+            request,
+            "sessions/filter_error.html",
+            {"message": error.message},
+            status=error.status,
+        )
+    sessions = filters.apply(Session.objects.all())
+    page = page_or_404(Paginator(sessions.for_listing(), SESSIONS_PER_PAGE), request)
+    return render(
+        request,
+        "sessions/session_list.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "sessions": page.object_list,
+            "tag_facets": [
+                (tag, filters.url_with_tag(tag.slug))
+                for tag in Tag.objects.counted_within(sessions)
+            ],
+            "sorts": [(key, label, filters.url_with_sort(key)) for key, label in SORTS.items()],
+            "meetings": Meeting.objects.all(),
+        },
+    )
+
+
+class SessionDetailView(DetailView):
+    template_name = "sessions/session_detail.html"
+    queryset = Session.objects.select_related(
+        "meeting", "note_taker_organisation"
+    ).prefetch_related(
+        taggings_prefetch(),
+        Prefetch(
+            "appearances",
+            queryset=Appearance.objects.select_related("speaker__organisation", "speaker__country"),
+        ),
+        "organisations",
+        "documents",
+        "countries",
+        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        programme = list(self.object.meeting.sessions.in_programme_order().only("slug", "title"))
+        position = next(i for i, s in enumerate(programme) if s.pk == self.object.pk)
+        context["previous_session"] = programme[position - 1] if position > 0 else None
+        context["next_session"] = programme[position + 1] if position + 1 < len(programme) else None
+        return context
+
+
+class MeetingListView(ListView):
+    template_name = "sessions/meeting_list.html"
+    queryset = Meeting.objects.with_session_counts().select_related("country")
+    paginate_by = 50
+
+
+class MeetingDetailView(DetailView):
+    template_name = "sessions/meeting_detail.html"
+    queryset = Meeting.objects.select_related("country").prefetch_related(
+        "documents", Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sessions = list(self.object.sessions.for_listing().in_programme_order())
+        context["programme"] = programme_days(sessions)
+        return context
+
+
+def programme_days(sessions: list[Session]) -> list[tuple]:
+    """Sessions grouped by day; a session overlapping another on the same day is parallel."""
+    days = []
+    for day, group in groupby(sessions, key=lambda session: session.date):
+        group = list(group)
+        for session in group:
+            session.is_parallel = any(
+                other is not session and overlaps(session, other) for other in group
+            )
+        days.append((day, group))
+    return days
+
+
+def overlaps(first: Session, second: Session) -> bool:
+    if not (first.start_time and second.start_time):
+        return False
+    if first.start_time == second.start_time:
+        return True
+    first_end = first.end_time or first.start_time
+    second_end = second.end_time or second.start_time
+    return first.start_time < second_end and second.start_time < first_end
+
+
+class SpeakerListView(ListView):
+    template_name = "sessions/speaker_list.html"
+    queryset = Speaker.objects.for_listing()
+    paginate_by = 50
+
+
+class SpeakerDetailView(DetailView):
+    template_name = "sessions/speaker_detail.html"
+    queryset = Speaker.objects.select_related("organisation", "country").prefetch_related(
+        Prefetch(
+            "appearances",
+            queryset=Appearance.objects.select_related("session__meeting").order_by(
+                "session__date", "session__start_time"
+            ),
+        ),
+        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+    )
+
+
+def search(request):
+    raw = request.GET.get("q", "")
+    context = {"query": raw[:200], "groups": []}
+    try:
+        terms = parse_query(raw)
+    except QueryError as error:
+        context["error"] = str(error)
+        return render(request, "search.html", context, status=400)
+    context["terms"] = terms
+    if not terms:
+        return render(request, "search.html", context)
+
+    sessions = Session.objects.search(terms).select_related("meeting")
+    speakers = Speaker.objects.search(terms).select_related("organisation")
+    groups = [
+        ("Sessions", sessions, lambda s: s.headline if hasattr(s, "headline") else s.notes),
+        ("Speakers", speakers, lambda s: f"{s.function} {s.organisation or ''}"),
+        ("Organisations", Organisation.objects.search(terms), lambda o: o.description),
+        ("Resolutions and documents", Document.objects.search(terms), lambda d: d.title),
+        ("Themes", Tag.objects.search(terms), lambda t: t.description),
+        ("Countries", Country.objects.search(terms), lambda c: ""),
+    ]
+    total = 0
+    for label, queryset, snippet_source in groups:
+        count = queryset.count()
+        total += count
+        results = []
+        for record in queryset[:SEARCH_RESULTS_PER_KIND] if count else []:
+            source = snippet_source(record)
+            if hasattr(record, "headline"):
+                snippet = mark_headline(source)
+            else:
+                snippet = highlight(source, terms) if source.strip() else ""
+            results.append((record, highlight(str(record), terms, radius=400), snippet))
+        context["groups"].append({"label": label, "count": count, "results": results})
+    context["total"] = total
+    return render(request, "search.html", context)

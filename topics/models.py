@@ -6,10 +6,12 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
+from .search import SearchTerms, contains_all
 from .symbols import MalformedSymbol, normalize_symbol, try_normalize_symbol
 
 
@@ -70,6 +72,22 @@ class TagQuerySet(models.QuerySet):
     def themes(self):
         return self.filter(is_theme=True)
 
+    def with_session_counts(self):
+        return self.annotate(
+            session_count=Count("tagged_items", filter=Q(tagged_items__session__isnull=False))
+        ).order_by("name")
+
+    def counted_within(self, sessions):
+        """Tags used on ``sessions``, each with how many of them carry it."""
+        return (
+            self.filter(tagged_items__session__in=sessions.values("pk"))
+            .annotate(session_count=Count("tagged_items"))
+            .order_by("-is_theme", "-session_count", "name")
+        )
+
+    def search(self, terms: SearchTerms):
+        return self.filter(contains_all(["name", "description"], terms))
+
 
 class Tag(TagBase):
     """A tag on sessions, documents and meetings. Curated themes carry a description."""
@@ -116,6 +134,14 @@ class TaggedItem(GenericTaggedItemBase):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
 
+class CountryQuerySet(models.QuerySet):
+    def with_session_counts(self):
+        return self.annotate(session_count=Count("sessions", distinct=True)).order_by("name")
+
+    def search(self, terms: SearchTerms):
+        return self.filter(contains_all(["name"], terms))
+
+
 class Country(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
@@ -125,6 +151,8 @@ class Country(models.Model):
         help_text="Listed as a member of the Commission by the background guide.",
     )
     citations = GenericRelation(Citation)
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -138,6 +166,14 @@ class Country(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def with_session_counts(self):
+        return self.annotate(session_count=Count("sessions", distinct=True)).order_by("name")
+
+    def search(self, terms: SearchTerms):
+        return self.filter(contains_all(["name", "acronym", "description"], terms))
 
 
 class Organisation(models.Model):
@@ -166,6 +202,8 @@ class Organisation(models.Model):
     description = models.TextField(blank=True)
     citations = GenericRelation(Citation)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -188,6 +226,19 @@ class DocumentQuerySet(models.QuerySet):
         if normalized is None:
             return self.none()
         return self.filter(normalized_symbol=normalized)
+
+    def with_session_counts(self):
+        return self.annotate(session_count=Count("sessions", distinct=True)).order_by(
+            "normalized_symbol", "title"
+        )
+
+    def search(self, terms: SearchTerms):
+        """Documents matching every term, or whose symbol is the whole query in any form."""
+        by_text = contains_all(["symbol", "normalized_symbol", "title", "popular_name"], terms)
+        normalized = try_normalize_symbol(terms.raw)
+        if normalized:
+            return self.filter(by_text | Q(normalized_symbol=normalized))
+        return self.filter(by_text)
 
 
 class Document(models.Model):

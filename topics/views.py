@@ -1,0 +1,130 @@
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import DetailView, ListView
+
+from sessions.models import Session
+
+from .models import Citation, Country, Document, Organisation, SourceDocument, Tag
+from .paging import page_or_404
+from .symbols import try_normalize_symbol
+
+SESSIONS_PER_PAGE = 20
+
+
+def citations_prefetch():
+    return Prefetch("citations", queryset=Citation.objects.select_related("source"))
+
+
+class ThemeListView(ListView):
+    template_name = "topics/theme_list.html"
+    context_object_name = "themes"
+
+    def get_queryset(self):
+        return Tag.objects.with_session_counts().order_by("-is_theme", "name")
+
+
+def theme_detail(request, slug):
+    tag = get_object_or_404(Tag.objects.prefetch_related(citations_prefetch()), slug=slug)
+    sessions = Session.objects.tagged_with_all([tag]).for_listing().in_programme_order()
+    page = page_or_404(Paginator(sessions, SESSIONS_PER_PAGE), request)
+    documents = Document.objects.filter(tagged_items__tag=tag).select_related("issued_by")
+    return render(
+        request,
+        "topics/theme_detail.html",
+        {"tag": tag, "page_obj": page, "sessions": page.object_list, "documents": documents},
+    )
+
+
+class DocumentListView(ListView):
+    queryset = Document.objects.with_session_counts().select_related("issued_by")
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        kind = self.request.GET.get("kind")
+        return queryset.filter(kind=kind) if kind in Document.Kind.values else queryset
+
+
+def document_detail(request, key):
+    """A document's page lives at its normalised symbol; any written form redirects there."""
+    documents = Document.objects.select_related("issued_by").prefetch_related(
+        citations_prefetch(), "tags", "meetings"
+    )
+    document = documents.filter(normalized_symbol=key).first()
+    if document is None:
+        document = documents.filter(slug=key, normalized_symbol__isnull=True).first()
+    if document is None:
+        found = Document.objects.matching_symbol(key).first() or (
+            Document.objects.filter(slug=key).first()
+        )
+        if found is None:
+            normalized = try_normalize_symbol(key)
+            shown = normalized or key[:80]
+            return render(request, "topics/document_missing.html", {"key": shown}, status=404)
+        return redirect(found, permanent=True)
+    sessions = document.sessions.for_listing().in_programme_order()
+    return render(
+        request, "topics/document_detail.html", {"document": document, "sessions": sessions}
+    )
+
+
+class OrganisationListView(ListView):
+    queryset = Organisation.objects.with_session_counts().select_related("country")
+    paginate_by = 50
+
+
+class OrganisationDetailView(DetailView):
+    queryset = Organisation.objects.select_related("country", "parent").prefetch_related(
+        "children", "speakers", "documents", citations_prefetch()
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = self.object
+        context["sessions"] = (
+            Session.objects.filter(organisations=organisation).for_listing().in_programme_order()
+        )
+        context["noted_sessions"] = organisation.noted_sessions.all()
+        return context
+
+
+class CountryListView(ListView):
+    queryset = Country.objects.with_session_counts()
+    paginate_by = 100
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.filter(ccpcj_member=True) if self.request.GET.get("member") else queryset
+
+
+class CountryDetailView(DetailView):
+    queryset = Country.objects.prefetch_related(
+        "speakers", "organisations", "meetings", citations_prefetch()
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sessions"] = self.object.sessions.for_listing().in_programme_order()
+        return context
+
+
+class SourceListView(ListView):
+    model = SourceDocument
+
+
+class SourceDetailView(DetailView):
+    model = SourceDocument
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        citations = self.object.citations.select_related("content_type").prefetch_related(
+            "content_object"
+        )
+        groups: dict[str, list] = {}
+        for citation in citations:
+            if citation.content_object is not None:
+                label = citation.content_type.model_class()._meta.verbose_name_plural
+                groups.setdefault(label.capitalize(), []).append(citation)
+        context["cited_groups"] = sorted(groups.items())
+        return context
