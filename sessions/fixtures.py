@@ -411,6 +411,9 @@ def _merge(
         current = existing.values[field_name]
         if _is_empty(value) or value == current:
             continue
+        if field_name == "symbol":
+            # Same normalised symbol written another way: the first written form stays.
+            continue
         if _is_empty(current):
             existing.values[field_name] = value
         elif isinstance(current, list):

@@ -24,3 +24,11 @@ def superuser(django_user_model):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def scaled_kb(db):
+    """The shipped knowledge base multiplied ten times, to show pages stay constant-query."""
+    from tests.factories import multiply_knowledge_base
+
+    multiply_knowledge_base(10)
