@@ -112,15 +112,20 @@ class MeetingDetailView(DetailView):
 
 
 def programme_days(sessions: list[Session]) -> list[tuple]:
-    """Sessions grouped by day; a session overlapping another on the same day is parallel."""
+    """Sessions grouped by day, then into time slots: sessions that overlap share a slot and
+    are marked parallel."""
     days = []
     for day, group in groupby(sessions, key=lambda session: session.date):
-        group = list(group)
+        slots: list[list[Session]] = []
         for session in group:
-            session.is_parallel = any(
-                other is not session and overlaps(session, other) for other in group
-            )
-        days.append((day, group))
+            if slots and any(overlaps(session, other) for other in slots[-1]):
+                slots[-1].append(session)
+            else:
+                slots.append([session])
+        for slot in slots:
+            for session in slot:
+                session.is_parallel = len(slot) > 1
+        days.append((day, slots))
     return days
 
 
