@@ -45,3 +45,6 @@ check-deploy: setup
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+benchmark: setup
+	$(BIN)/python benchmarks/bench_pages.py

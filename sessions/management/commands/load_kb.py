@@ -24,4 +24,5 @@ class Command(BaseCommand):
         except FixtureError as error:
             raise CommandError(f"Nothing was loaded. {error}") from None
         summary = ", ".join(f"{count} {kind}" for kind, count in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Loaded {summary}."))
+        if options["verbosity"] > 0:
+            self.stdout.write(self.style.SUCCESS(f"Loaded {summary}."))
