@@ -3,7 +3,7 @@ from django.db.models import Count
 
 from topics.admin import CitationInline
 
-from .models import Appearance, Meeting, Session, Speaker
+from .models import Annotation, Appearance, Meeting, Session, Speaker
 
 
 class AppearanceInline(admin.TabularInline):
@@ -88,3 +88,14 @@ class AppearanceAdmin(admin.ModelAdmin):
     list_select_related = ["speaker", "session"]
     search_fields = ["speaker__name", "session__title", "role", "affiliation"]
     autocomplete_fields = ["speaker", "session"]
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(admin.ModelAdmin):
+    list_display = ["session", "author", "visibility", "created_at", "updated_at"]
+    list_filter = ["visibility", "author", "created_at"]
+    list_select_related = ["session", "author"]
+    search_fields = ["body", "session__title", "author__username"]
+    autocomplete_fields = ["session"]
+    raw_id_fields = ["author"]
+    date_hierarchy = "created_at"

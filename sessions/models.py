@@ -1,5 +1,6 @@
 """Meetings, the sessions held within them, and the speakers who spoke there."""
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
@@ -248,3 +249,43 @@ class Appearance(models.Model):
 
     def __str__(self):
         return f"{self.speaker} at {self.session.title}"
+
+
+class AnnotationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Shared annotations for signed-in people, plus their own private ones."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            models.Q(visibility=Annotation.Visibility.SHARED) | models.Q(author=user)
+        ).select_related("author")
+
+
+class Annotation(models.Model):
+    """A note NGO staff add to a session, in Markdown (sanitized when shown)."""
+
+    class Visibility(models.TextChoices):
+        SHARED = "shared", "Shared with signed-in staff"
+        PRIVATE = "private", "Private to me"
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="annotations")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
+    body = models.TextField(max_length=10_000, help_text="Plain text or Markdown.")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.SHARED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Annotation by {self.author} on {self.session.title}"
+
+    def get_absolute_url(self):
+        return f"{self.session.get_absolute_url()}#annotation-{self.pk}"

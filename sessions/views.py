@@ -1,16 +1,22 @@
 from itertools import groupby
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.shortcuts import render
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from topics.models import Citation, Country, Document, Organisation, SourceDocument, Tag
 from topics.paging import page_or_404
 from topics.search import QueryError, highlight, mark_headline, parse_query
+from topics.services import TagNameError, tag_record
 
 from .filters import SORTS, FilterError, SessionFilters
-from .models import Appearance, Meeting, Session, Speaker, taggings_prefetch
+from .forms import AnnotationForm, TagForm
+from .models import Annotation, Appearance, Meeting, Session, Speaker, taggings_prefetch
 
 SESSIONS_PER_PAGE = 20
 SEARCH_RESULTS_PER_KIND = 20
@@ -89,6 +95,15 @@ class SessionDetailView(DetailView):
         position = next(i for i, s in enumerate(programme) if s.pk == self.object.pk)
         context["previous_session"] = programme[position - 1] if position > 0 else None
         context["next_session"] = programme[position + 1] if position + 1 < len(programme) else None
+        user = self.request.user
+        context["annotations"] = self.object.annotations.visible_to(user)
+        if user.has_perm("topics.add_taggeditem"):
+            context["tag_form"] = TagForm()
+            context["tag_suggestions"] = Tag.objects.annotate(uses=Count("tagged_items")).order_by(
+                "-uses", "name"
+            )[:200]
+        if user.has_perm("kb_sessions.add_annotation"):
+            context["annotation_form"] = AnnotationForm()
         return context
 
 
@@ -195,3 +210,95 @@ def search(request):
         context["groups"].append({"label": label, "count": count, "results": results})
     context["total"] = total
     return render(request, "search.html", context)
+
+
+@require_POST
+@login_required
+@permission_required("topics.add_taggeditem", raise_exception=True)
+def add_tag(request, slug):
+    session = get_object_or_404(Session, slug=slug)
+    form = TagForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["name"]))
+        return redirect(f"{session.get_absolute_url()}#tags")
+    try:
+        tagging, created = tag_record(
+            record=session, name=form.cleaned_data["name"], user=request.user
+        )
+    except TagNameError as error:
+        messages.error(request, str(error))
+        return redirect(f"{session.get_absolute_url()}#tags")
+    if created:
+        messages.success(request, f"Tagged “{tagging.tag.name}”.")
+    else:
+        messages.info(request, f"This session already carries “{tagging.tag.name}”.")
+    return redirect(f"{session.get_absolute_url()}#tags")
+
+
+@require_POST
+@login_required
+@permission_required("topics.delete_taggeditem", raise_exception=True)
+def remove_tag(request, slug, tag_slug):
+    session = get_object_or_404(Session, slug=slug)
+    tagging = get_object_or_404(session.tagged_items.select_related("tag"), tag__slug=tag_slug)
+    if tagging.added_by_id != request.user.pk:
+        raise PermissionDenied("You can only remove tags you added.")
+    tagging.delete()
+    messages.success(request, f"Removed the tag “{tagging.tag.name}”.")
+    return redirect(f"{session.get_absolute_url()}#tags")
+
+
+@require_POST
+@login_required
+@permission_required("kb_sessions.add_annotation", raise_exception=True)
+def add_annotation(request, slug):
+    session = get_object_or_404(Session, slug=slug)
+    form = AnnotationForm(request.POST)
+    if form.is_valid():
+        annotation = form.save(commit=False)
+        annotation.session = session
+        annotation.author = request.user
+        annotation.save()
+        messages.success(request, "Annotation saved.")
+        return redirect(annotation)
+    return render(
+        request,
+        "sessions/annotation_form.html",
+        {"form": form, "session": session},
+        status=400,
+    )
+
+
+def own_annotation(request, pk) -> Annotation:
+    annotation = get_object_or_404(Annotation.objects.select_related("session"), pk=pk)
+    if annotation.author_id != request.user.pk:
+        raise PermissionDenied("You can only change your own annotations.")
+    return annotation
+
+
+@login_required
+@permission_required("kb_sessions.change_annotation", raise_exception=True)
+def edit_annotation(request, pk):
+    annotation = own_annotation(request, pk)
+    form = AnnotationForm(request.POST or None, instance=annotation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Annotation updated.")
+        return redirect(annotation)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "sessions/annotation_form.html",
+        {"form": form, "session": annotation.session, "annotation": annotation},
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("kb_sessions.delete_annotation", raise_exception=True)
+def delete_annotation(request, pk):
+    annotation = own_annotation(request, pk)
+    annotation.delete()
+    messages.success(request, "Annotation deleted.")
+    return redirect(f"{annotation.session.get_absolute_url()}#annotations")

@@ -10,6 +10,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_kb", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Accounts in tests need no slow, secure hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def fixtures_dir():
     return settings.KB_FIXTURES_DIR

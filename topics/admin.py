@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count
+from django.template.response import TemplateResponse
 
 from .models import Citation, Country, Document, Organisation, SourceDocument, Tag, TaggedItem
+from .services import merge_tags
 from .symbols import try_normalize_symbol
 
 
@@ -45,9 +48,41 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CitationInline]
+    actions = ["merge_selected_tags"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(tagging_count=Count("tagged_items"))
+
+    @admin.action(description="Merge selected tags into one", permissions=["change", "delete"])
+    def merge_selected_tags(self, request, queryset):
+        tags = list(queryset.order_by("-is_theme", "name"))
+        if len(tags) < 2:
+            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            return None
+        if "keep" in request.POST:
+            keep = next((tag for tag in tags if str(tag.pk) == request.POST["keep"]), None)
+            if keep is None:
+                self.message_user(request, "Choose which tag to keep.", messages.ERROR)
+                return None
+            moved = merge_tags(keep=keep, merged=tags)
+            others = ", ".join(f"“{tag.name}”" for tag in tags if tag.pk != keep.pk)
+            self.message_user(
+                request,
+                f"Merged {others} into “{keep.name}”; {moved} tagging(s) moved.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/topics/tag/merge_tags.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge tags",
+                "opts": self.model._meta,
+                "tags": tags,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.display(description="taggings", ordering="tagging_count")
     def tagging_count(self, tag):
