@@ -33,6 +33,7 @@ def test_every_kind_of_record_is_in_the_admin():
         "kb_sessions.Session",
         "kb_sessions.Speaker",
         "kb_sessions.Appearance",
+        "kb_sessions.Annotation",
         "topics.Organisation",
         "topics.Document",
         "topics.Tag",
