@@ -1,39 +1,16 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-NGO_STAFF = "NGO staff"
-EDITORS = "Editors"
-
-# NGO staff tag sessions and write annotations; the views let them remove only the tags they
-# added and change only their own annotations.
-NGO_STAFF_PERMISSIONS = [
-    ("topics", "add_taggeditem"),
-    ("topics", "delete_taggeditem"),
-    ("kb_sessions", "add_annotation"),
-    ("kb_sessions", "change_annotation"),
-    ("kb_sessions", "delete_annotation"),
-    ("kb_sessions", "view_annotation"),
-]
-# Editors keep every record and the tag vocabulary in the admin.
-EDITOR_APPS = ["kb_sessions", "topics"]
+from sessions.roles import EDITORS, NGO_STAFF, create_roles
 
 
-def create_roles(apps, schema_editor):
+def add_roles(apps, schema_editor):
     # Permissions are normally created after migrations; the groups need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ngo_staff, _ = Group.objects.get_or_create(name=NGO_STAFF)
-    for app_label, codename in NGO_STAFF_PERMISSIONS:
-        ngo_staff.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    editors, _ = Group.objects.get_or_create(name=EDITORS)
-    editors.permissions.add(*Permission.objects.filter(content_type__app_label__in=EDITOR_APPS))
+    create_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_roles(apps, schema_editor):
@@ -48,4 +25,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = [migrations.RunPython(add_roles, remove_roles)]

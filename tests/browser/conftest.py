@@ -8,7 +8,10 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
+
+from sessions.roles import create_roles
 
 # Playwright's sync API runs an event loop in the test's thread; Django's ORM then refuses to be
 # called from it (SynchronousOnlyOperation) unless told the test knows what it does.
@@ -59,8 +62,10 @@ def base_url(live_server):
 
 @pytest.fixture(autouse=True)
 def knowledge_base(transactional_db):
-    """The shipped knowledge base, loaded into this test's (flushed afterwards) database."""
+    """The shipped knowledge base and the roles, in this test's (flushed afterwards) database:
+    a flush empties the groups the data migration made."""
     call_command("load_kb", verbosity=0)
+    create_roles(Group, Permission)
 
 
 @pytest.fixture

@@ -5,7 +5,11 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+# Roles come from a data migration; earlier browser tests flush the database, so restore it.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 SESSION_TITLE = (
     "Promoting restorative justice: strengthening the rule of law through a restorative "
