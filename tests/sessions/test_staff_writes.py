@@ -313,7 +313,7 @@ def test_two_staff_adding_the_same_new_tag_at_once(django_user_model):
     from django.core.management import call_command
 
     call_command("load_kb", verbosity=0)
-    users = [make_user(django_user_model, f"racer{i}", "NGO staff") for i in range(2)]
+    users = [make_user(django_user_model, f"racer{i}") for i in range(2)]
     sessions = list(Session.objects.order_by("pk")[:2])
     barrier = threading.Barrier(2)
     errors = []
