@@ -91,7 +91,18 @@ class SessionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        programme = list(self.object.meeting.sessions.in_programme_order().only("slug", "title"))
+        programme = list(
+            self.object.meeting.sessions.in_programme_order().only(
+                "slug", "title", "date", "start_time", "end_time"
+            )
+        )
+        context["parallel_sessions"] = [
+            other
+            for other in programme
+            if other.pk != self.object.pk
+            and other.date == self.object.date
+            and overlaps(other, self.object)
+        ]
         position = next(i for i, s in enumerate(programme) if s.pk == self.object.pk)
         context["previous_session"] = programme[position - 1] if position > 0 else None
         context["next_session"] = programme[position + 1] if position + 1 < len(programme) else None
@@ -191,7 +202,11 @@ def search(request):
         ("Sessions", sessions, lambda s: s.headline if hasattr(s, "headline") else s.notes),
         ("Speakers", speakers, lambda s: f"{s.function} {s.organisation or ''}"),
         ("Organisations", Organisation.objects.search(terms), lambda o: o.description),
-        ("Resolutions and documents", Document.objects.search(terms), lambda d: d.title),
+        (
+            "Resolutions and documents",
+            Document.objects.search(terms),
+            lambda d: d.title if d.normalized_symbol else d.description,
+        ),
         ("Themes", Tag.objects.search(terms), lambda t: t.description),
         ("Countries", Country.objects.search(terms), lambda c: ""),
     ]

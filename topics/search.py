@@ -83,6 +83,14 @@ def highlight(text: str, terms: SearchTerms, *, radius: int = SNIPPET_RADIUS) ->
     first = pattern.search(cleaned)
     start = max(0, first.start() - radius) if first else 0
     end = min(len(cleaned), (first.end() if first else 0) + radius + max(0, radius - start))
+    # Cut at spaces, not inside words, while keeping the first match.
+    match_start, match_end = (first.start(), first.end()) if first else (start, start)
+    if start > 0:
+        space = cleaned.find(" ", start, match_start)
+        start = space + 1 if space >= 0 else start
+    if end < len(cleaned):
+        space = cleaned.rfind(" ", match_end, end)
+        end = space if space >= 0 else end
     excerpt = cleaned[start:end]
     pieces, last = [], 0
     for match in pattern.finditer(excerpt):

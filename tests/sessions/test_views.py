@@ -59,6 +59,18 @@ def test_session_detail_shows_everything_linked(client):
     assert 'rel="prev"' in page and 'rel="next"' in page
 
 
+def test_a_parallel_session_links_to_the_other_one(client):
+    page = client.get("/sessions/ccpcj-31-online-child-sexual-abuse/").content.decode()
+    assert "<dt>Parallel with</dt>" in page
+    assert 'href="/sessions/ccpcj-31-access-to-justice-for-women/"' in page
+    assert "Parallel with" not in client.get(FEMICIDE_SESSION).content.decode()
+
+
+def test_meeting_cards_do_not_repeat_the_meeting(client):
+    page = client.get("/meetings/ccpcj-31/").content.decode()
+    assert page.count('href="/meetings/ccpcj-31/"') <= 1
+
+
 def test_session_without_notes_says_so(client):
     session = Session.objects.get(has_notes=False, meeting__slug="ccpcj-31")
     page = client.get(session.get_absolute_url()).content.decode()
