@@ -262,7 +262,9 @@ def test_writes_need_a_csrf_token(people, owned, endpoint):
     client.force_login(people["ngo_staff"])
     build_url, data, _ = ENDPOINTS[endpoint]
     before = snapshot()
-    assert client.post(build_url(owned), data).status_code == 403
+    response = client.post(build_url(owned), data)
+    assert response.status_code == 403
+    assert "The form had expired" in response.content.decode()
     assert snapshot() == before
 
 
