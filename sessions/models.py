@@ -136,6 +136,9 @@ class SessionQuerySet(models.QuerySet):
             self = self.filter(tagged_items__tag=tag)
         return self
 
+    def most_recent(self):
+        return self.order_by(F("date").desc(nulls_last=True), F("start_time").desc(nulls_last=True))
+
     def in_programme_order(self):
         return self.order_by(
             F("date").asc(nulls_last=True), F("start_time").asc(nulls_last=True), "title", "pk"

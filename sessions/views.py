@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
 from topics.models import Citation, Country, Document, Organisation, SourceDocument, Tag
-from topics.paging import page_or_404
+from topics.paging import FriendlyPaginationMixin, page_or_404
 from topics.search import QueryError, highlight, mark_headline, parse_query
 from topics.services import TagNameError, tag_record
 
@@ -39,7 +39,7 @@ def home(request):
             "counts": counts,
             "themes": Tag.objects.themes().with_session_counts(),
             "meetings": Meeting.objects.with_session_counts(),
-            "recent_sessions": Session.objects.for_listing().order_by("-date", "-start_time")[:6],
+            "recent_sessions": Session.objects.for_listing().most_recent()[:6],
         },
     )
 
@@ -110,15 +110,13 @@ class SessionDetailView(DetailView):
         context["annotations"] = self.object.annotations.visible_to(user)
         if user.has_perm("topics.add_taggeditem"):
             context["tag_form"] = TagForm()
-            context["tag_suggestions"] = Tag.objects.annotate(uses=Count("tagged_items")).order_by(
-                "-uses", "name"
-            )[:200]
+            context["tag_suggestions"] = Tag.objects.most_used()[:200]
         if user.has_perm("kb_sessions.add_annotation"):
             context["annotation_form"] = AnnotationForm()
         return context
 
 
-class MeetingListView(ListView):
+class MeetingListView(FriendlyPaginationMixin, ListView):
     template_name = "sessions/meeting_list.html"
     queryset = Meeting.objects.with_session_counts().select_related("country")
     paginate_by = 50
@@ -165,7 +163,7 @@ def overlaps(first: Session, second: Session) -> bool:
     return first.start_time < second_end and second.start_time < first_end
 
 
-class SpeakerListView(ListView):
+class SpeakerListView(FriendlyPaginationMixin, ListView):
     template_name = "sessions/speaker_list.html"
     queryset = Speaker.objects.for_listing()
     paginate_by = 50

@@ -77,6 +77,9 @@ class TagQuerySet(models.QuerySet):
             session_count=Count("tagged_items", filter=Q(tagged_items__session__isnull=False))
         ).order_by("name")
 
+    def most_used(self):
+        return self.annotate(uses=Count("tagged_items")).order_by("-uses", "name")
+
     def counted_within(self, sessions):
         """Tags used on ``sessions``, each with how many of them carry it."""
         return (

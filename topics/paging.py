@@ -13,3 +13,12 @@ def page_or_404(paginator: Paginator, request):
         raise Http404(
             f"There is no page {str(number)[:20]}: pages run from 1 to {paginator.num_pages}."
         ) from None
+
+
+class FriendlyPaginationMixin:
+    """ListView pagination whose bad page numbers get page_or_404's messages."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = page_or_404(paginator, self.request)
+        return paginator, page, page.object_list, page.has_other_pages()

@@ -6,7 +6,7 @@ from django.views.generic import DetailView, ListView
 from sessions.models import Session
 
 from .models import Citation, Country, Document, Organisation, SourceDocument, Tag
-from .paging import page_or_404
+from .paging import FriendlyPaginationMixin, page_or_404
 from .symbols import try_normalize_symbol
 
 SESSIONS_PER_PAGE = 20
@@ -16,9 +16,10 @@ def citations_prefetch():
     return Prefetch("citations", queryset=Citation.objects.select_related("source"))
 
 
-class ThemeListView(ListView):
+class ThemeListView(FriendlyPaginationMixin, ListView):
     template_name = "topics/theme_list.html"
     context_object_name = "themes"
+    paginate_by = 100
 
     def get_queryset(self):
         return Tag.objects.with_session_counts().order_by("-is_theme", "name")
@@ -36,7 +37,7 @@ def theme_detail(request, slug):
     )
 
 
-class DocumentListView(ListView):
+class DocumentListView(FriendlyPaginationMixin, ListView):
     queryset = Document.objects.with_session_counts().select_related("issued_by")
     paginate_by = 50
 
@@ -69,7 +70,7 @@ def document_detail(request, key):
     )
 
 
-class OrganisationListView(ListView):
+class OrganisationListView(FriendlyPaginationMixin, ListView):
     queryset = Organisation.objects.with_session_counts().select_related("country")
     paginate_by = 50
 
@@ -89,7 +90,7 @@ class OrganisationDetailView(DetailView):
         return context
 
 
-class CountryListView(ListView):
+class CountryListView(FriendlyPaginationMixin, ListView):
     queryset = Country.objects.with_session_counts()
     paginate_by = 100
 
