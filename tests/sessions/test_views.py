@@ -342,7 +342,7 @@ PAGE_QUERY_LIMITS = {
     "/meetings/ccpcj-31/": 6,
     "/speakers/": 2,
     "/speakers/lara-dimitrijevic/": 3,
-    "/themes/": 1,
+    "/themes/": 2,
     "/themes/femicide/": 7,
     "/documents/": 2,
     "/documents/A/RES/70/176/": 5,
