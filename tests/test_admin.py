@@ -75,3 +75,26 @@ def test_resolution_search_by_any_written_form(admin_client, written):
 def test_session_search_by_speaker_name(admin_client):
     results = changelist_results(admin_client, Session, "Prantner")
     assert [session.slug for session in results] == ["ccpcj-31-femicide"]
+
+
+@pytest.mark.django_db
+def test_editors_see_who_tagged_what_and_when(admin_client, django_user_model):
+    from topics.services import tag_record
+
+    staff = django_user_model.objects.create_user("amina")
+    session = Session.objects.get(slug="ccpcj-31-femicide")
+    tag_record(record=session, name="data gaps", user=staff)
+    url = reverse("admin:topics_taggeditem_changelist")
+    response = admin_client.get(url, {"added_by__id__exact": staff.pk})
+    taggings = list(response.context["cl"].result_list)
+    assert [(t.tag.name, t.content_object, t.added_by) for t in taggings] == [
+        ("data gaps", session, staff)
+    ]
+    assert session.title in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_record_has_its_change_history(admin_client):
+    session = Session.objects.get(slug="ccpcj-31-femicide")
+    url = reverse("admin:kb_sessions_session_history", args=[session.pk])
+    assert admin_client.get(url).status_code == 200

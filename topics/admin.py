@@ -91,13 +91,26 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(TaggedItem)
 class TaggedItemAdmin(admin.ModelAdmin):
-    list_display = ["tag", "content_type", "object_id", "added_by", "added_at"]
-    list_filter = ["tag__is_theme", "content_type", "added_by", "added_at"]
+    list_display = ["tag", "tagged_record", "content_type", "added_by", "added_at"]
+    list_filter = [
+        "tag__is_theme",
+        "content_type",
+        ("added_by", admin.RelatedOnlyFieldListFilter),
+        "added_at",
+        "tag",
+    ]
     list_select_related = ["tag", "content_type", "added_by"]
     search_fields = ["tag__name", "added_by__username"]
     autocomplete_fields = ["tag"]
     readonly_fields = ["added_by", "added_at"]
     date_hierarchy = "added_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("content_object")
+
+    @admin.display(description="tagged record")
+    def tagged_record(self, tagging):
+        return tagging.content_object or f"(deleted {tagging.content_type} {tagging.object_id})"
 
 
 @admin.register(Country)
