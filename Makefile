@@ -29,7 +29,7 @@ test: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --durations=8 $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
