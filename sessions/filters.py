@@ -128,8 +128,8 @@ class SessionFilters:
             sessions = sessions.filter(date__gte=self.date_from)
         if self.date_to:
             sessions = sessions.filter(date__lte=self.date_to)
-        ordered = sessions.in_programme_order()
-        return ordered.reverse() if self.sort == "-date" else ordered
+        # Undated sessions come last either way.
+        return sessions.most_recent() if self.sort == "-date" else sessions.in_programme_order()
 
     @property
     def active(self) -> bool:

@@ -137,7 +137,9 @@ class SessionQuerySet(models.QuerySet):
         return self
 
     def most_recent(self):
-        return self.order_by(F("date").desc(nulls_last=True), F("start_time").desc(nulls_last=True))
+        return self.order_by(
+            F("date").desc(nulls_last=True), F("start_time").desc(nulls_last=True), "title", "pk"
+        )
 
     def in_programme_order(self):
         return self.order_by(

@@ -191,9 +191,11 @@ class TestSessionFilters:
         )
         assert listed_slugs(client.get("/sessions/", {"organisation": organisation.slug}))
 
-    def test_sort_newest_first(self, client):
-        dates = [s.date for s in client.get("/sessions/?sort=-date").context["sessions"] if s.date]
-        assert dates == sorted(dates, reverse=True)
+    def test_sort_newest_first_with_undated_sessions_last(self, client):
+        dates = [s.date for s in client.get("/sessions/?sort=-date").context["sessions"]]
+        dated = [d for d in dates if d]
+        assert dated == sorted(dated, reverse=True)
+        assert dates[: len(dated)] == dated
 
     def test_a_staff_tag_is_a_filter_at_once(self, client):
         tag = Tag.objects.create(name="Data gaps", slug="data-gaps")
