@@ -163,15 +163,19 @@ class _KnowledgeBaseWriter:
             self.set_appearances(session, values["speakers"])
 
     def set_themes(self, instance: models.Model, theme_keys: list[str]) -> None:
-        """Give ``instance`` exactly the fixture's themes, leaving tags people added alone."""
+        """Give ``instance`` exactly the fixture's themes, leaving tags added by people (on the
+        site or in the admin) alone."""
         content_type = ContentType.objects.get_for_model(instance)
         wanted = [self.objects["themes"][key] for key in theme_keys]
         TaggedItem.objects.filter(
-            content_type=content_type, object_id=instance.pk, added_by__isnull=True
+            content_type=content_type, object_id=instance.pk, from_fixtures=True
         ).exclude(tag__in=wanted).delete()
         for tag in wanted:
             TaggedItem.objects.get_or_create(
-                content_type=content_type, object_id=instance.pk, tag=tag
+                content_type=content_type,
+                object_id=instance.pk,
+                tag=tag,
+                defaults={"from_fixtures": True},
             )
 
     def set_appearances(self, session: Session, speakers: list[dict]) -> None:

@@ -77,6 +77,27 @@ def test_loading_twice_changes_nothing(fixtures_dir):
 
 
 @pytest.mark.django_db
+def test_reloading_keeps_tags_added_in_the_admin(fixtures_dir):
+    session = Session.objects.get(slug="ccpcj-31-femicide")
+    session.tags.add("Editor's pick")
+    load(fixtures_dir)
+    assert "editors-pick" in set(session.tags.values_list("slug", flat=True))
+
+
+@pytest.mark.django_db
+def test_reloading_removes_a_theme_taken_out_of_the_fixtures(fixture_copy):
+    def drop_theme(data):
+        session = next(s for s in data["sessions"] if s["slug"] == "ccpcj-31-femicide")
+        session["themes"].remove("data-and-measurement")
+
+    edit(fixture_copy / "000-ccpcj-31-observer-notes.json", drop_theme)
+    load(fixture_copy)
+    slugs = set(Session.objects.get(slug="ccpcj-31-femicide").tags.values_list("slug", flat=True))
+    assert "data-and-measurement" not in slugs
+    assert "femicide" in slugs
+
+
+@pytest.mark.django_db
 def test_reloading_keeps_tags_people_added(fixtures_dir, django_user_model):
     session = Session.objects.get(slug="ccpcj-31-femicide")
     staff = django_user_model.objects.create_user("staff")
