@@ -261,12 +261,17 @@ def test_page_numbers_out_of_range_say_which_exist(client):
     assert "There is no page 999999: pages run from 1 to 1." in page
 
 
+def search_results(client, query, group_label):
+    """The records the search page lists under one kind, in order."""
+    response = client.get("/search/", {"q": query})
+    groups = {group["label"]: group for group in response.context["groups"]}
+    return [record for record, _, _ in groups[group_label]["results"]]
+
+
 class TestSearch:
     def test_speaker_surname_finds_the_speaker_and_their_session(self, client):
-        response = client.get("/search/", {"q": "Dimitrijevic"})
-        groups = {group["label"]: group for group in response.context["groups"]}
-        sessions = [record.slug for record, _, _ in groups["Sessions"]["results"]]
-        speakers = [record.slug for record, _, _ in groups["Speakers"]["results"]]
+        sessions = [s.slug for s in search_results(client, "Dimitrijevic", "Sessions")]
+        speakers = [s.slug for s in search_results(client, "Dimitrijevic", "Speakers")]
         assert "ccpcj-31-femicide" in sessions
         assert speakers == ["lara-dimitrijevic"]
 
@@ -274,10 +279,8 @@ class TestSearch:
         "query", ["A/RES/70/176", "A/Res/70/176", "70/176", "resolution 70/176"]
     )
     def test_resolution_symbol_in_any_form(self, client, query):
-        response = client.get("/search/", {"q": query})
-        groups = {group["label"]: group for group in response.context["groups"]}
-        found = [r.normalized_symbol for r, _, _ in groups["Resolutions and documents"]["results"]]
-        assert "A/RES/70/176" in found
+        found = search_results(client, query, "Resolutions and documents")
+        assert "A/RES/70/176" in [document.normalized_symbol for document in found]
 
     def test_popular_name_finds_the_bangkok_rules(self, client):
         response = client.get("/search/", {"q": "Bangkok Rules"})
@@ -287,16 +290,14 @@ class TestSearch:
     def test_several_words_match_all_of_them_in_any_field(self, client):
         session = make_session(title="Legal aid for women", notes="A talk on Kenya.")
         make_session(title="Legal aid elsewhere", notes="Nothing more.")
-        response = client.get("/search/", {"q": "legal kenya"})
-        groups = {group["label"]: group for group in response.context["groups"]}
-        assert [r.slug for r, _, _ in groups["Sessions"]["results"]] == [session.slug]
+        found = search_results(client, "legal kenya", "Sessions")
+        assert [s.slug for s in found] == [session.slug]
 
     def test_quoted_phrase_matches_exactly(self, client):
         exact = make_session(title="Zebra crossing rules", notes="")
         make_session(title="Crossing the zebra plains", notes="")
-        phrase = client.get("/search/", {"q": '"zebra crossing"'})
-        groups = {group["label"]: group for group in phrase.context["groups"]}
-        assert [r.slug for r, _, _ in groups["Sessions"]["results"]] == [exact.slug]
+        found = search_results(client, '"zebra crossing"', "Sessions")
+        assert [s.slug for s in found] == [exact.slug]
 
     def test_matches_are_highlighted_in_snippets(self, client):
         page = client.get("/search/", {"q": "Prantner"}).content.decode()
