@@ -311,3 +311,60 @@ class Document(models.Model):
                 normalize_symbol(self.symbol)
             except MalformedSymbol as error:
                 raise ValidationError({"symbol": str(error)}) from error
+
+
+class FormerSlug(models.Model):
+    """An address a record used to have: a slug changed in the admin, or a tag merged into
+    another. Old links redirect to the record, and fixtures naming the old key find it."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    slug = models.CharField(max_length=120)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "slug"], name="one_record_per_former_slug"
+            )
+        ]
+
+    def __str__(self):
+        return self.slug
+
+
+class LoadedRecord(models.Model):
+    """What ``load_kb`` last wrote for one fixture record: every field, link and citation.
+
+    Comparing it with the fixtures tells a fixture change from an editor's change."""
+
+    kind = models.CharField(max_length=30)
+    key = models.CharField(max_length=200)
+    values = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="one_loaded_state_per_record")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
+
+class FixtureLoad(models.Model):
+    """One run of ``load_kb``: which fixtures it read, and what it did."""
+
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the fixture files.")
+    finished_at = models.DateTimeField(auto_now_add=True)
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    kept_edits = models.PositiveIntegerField(default=0)
+    conflicts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        get_latest_by = "finished_at"
+        ordering = ["-finished_at"]
+
+    def __str__(self):
+        return f"Load of {self.finished_at:%Y-%m-%d %H:%M}"
