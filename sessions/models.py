@@ -11,6 +11,8 @@ from taggit.managers import TaggableManager
 from topics.models import Citation, Country, Document, Organisation, TaggedItem
 from topics.search import HEADLINE_START, HEADLINE_STOP, SearchTerms, contains_all
 
+from .markdown import render_markdown
+
 # The expression the GIN index on sessions is built on; searches must use the same one.
 SESSION_SEARCH_VECTOR = SearchVector("title", "notes", config="english")
 
@@ -196,6 +198,8 @@ class Session(models.Model):
     notes = models.TextField(
         blank=True, help_text="The note-taker's text as written (Markdown; HTML is sanitized)."
     )
+    # The notes rendered and sanitized on save; pages show this and never parse Markdown.
+    notes_html = models.TextField(editable=False)
     note_taker = models.CharField(max_length=200, blank=True)
     note_taker_organisation = models.ForeignKey(
         Organisation,
@@ -227,6 +231,13 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.date:%d %b %Y})" if self.date else self.title
+
+    def save(self, *, update_fields=None, **kwargs):
+        self.notes_html = render_markdown(self.notes)
+        # update_or_create() saves only the fields it was given: the rendering goes with them.
+        if update_fields is not None and "notes" in update_fields:
+            update_fields = {*update_fields, "notes_html"}
+        super().save(update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return reverse("sessions:detail", args=[self.slug])
@@ -278,6 +289,8 @@ class Annotation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
     )
     body = models.TextField(max_length=10_000, help_text="Plain text or Markdown.")
+    # The body rendered and sanitized on save; pages show this and never parse Markdown.
+    body_html = models.TextField(editable=False)
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.SHARED
     )
@@ -291,6 +304,12 @@ class Annotation(models.Model):
 
     def __str__(self):
         return f"Annotation by {self.author} on {self.session.title}"
+
+    def save(self, *, update_fields=None, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if update_fields is not None and "body" in update_fields:
+            update_fields = {*update_fields, "body_html"}
+        super().save(update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.session.get_absolute_url()}#annotation-{self.pk}"
