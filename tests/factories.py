@@ -96,6 +96,7 @@ def multiply_knowledge_base(factor: int) -> None:
                 end_time=s.end_time,
                 has_notes=s.has_notes,
                 notes=s.notes,
+                notes_html=s.notes_html,  # bulk_create() bypasses save(), which renders it
             )
             for s in originals
         )
