@@ -24,6 +24,20 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """An integer setting; anything else (a typo, a negative count) stops the start."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
 DEBUG = env_bool("DEBUG", True)
 
 _DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
@@ -139,6 +153,9 @@ STORAGES = {
 KB_FIXTURES_DIR = Path(os.environ.get("KB_FIXTURES_DIR", BASE_DIR / "fixtures"))
 
 TAGGIT_CASE_INSENSITIVE = True
+# How many new tags one account may create in an hour, so nobody can flood the tag filters;
+# adding tags that already exist is never limited.
+TAGS_CREATED_PER_HOUR = env_int("TAGS_CREATED_PER_HOUR", 30)
 
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

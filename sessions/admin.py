@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from topics.admin import CitationInline
+from topics.admin import CitationInline, TaggedRecordAdmin
 
 from .models import Annotation, Appearance, Meeting, Session, Speaker
 
@@ -21,7 +21,7 @@ class SessionInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(TaggedRecordAdmin):
     list_display = ["name", "kind", "number", "city", "start_date", "end_date", "session_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "city", "venue", "description"]
@@ -44,7 +44,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(TaggedRecordAdmin):
     list_display = ["title", "meeting", "date", "start_time", "end_time", "kind", "has_notes"]
     list_filter = ["meeting", "kind", "has_notes", "tags"]
     list_select_related = ["meeting"]
@@ -92,10 +92,39 @@ class AppearanceAdmin(admin.ModelAdmin):
 
 @admin.register(Annotation)
 class AnnotationAdmin(admin.ModelAdmin):
+    """Editors see shared annotations and their own, never another person's private ones; only
+    the author changes or deletes an annotation, and authorship never changes."""
+
     list_display = ["session", "author", "visibility", "created_at", "updated_at"]
-    list_filter = ["visibility", "author", "created_at"]
+    list_filter = ["visibility", ("author", admin.RelatedOnlyFieldListFilter), "created_at"]
     list_select_related = ["session", "author"]
     search_fields = ["body", "session__title", "author__username"]
     autocomplete_fields = ["session"]
-    raw_id_fields = ["author"]
+    fields = ["session", "author", "visibility", "body", "created_at", "updated_at"]
+    readonly_fields = ["author", "created_at", "updated_at"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.can_be_changed_by(request.user):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not obj.can_be_changed_by(request.user):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        """Deleting stops when the selection holds other people's annotations."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(not annotation.can_be_changed_by(request.user) for annotation in objs):
+            perms_needed.add("annotations by other people")
+        return deleted, counts, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)

@@ -1,5 +1,7 @@
 """Meetings, the sessions held within them, and the speakers who spoke there."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -12,6 +14,7 @@ from topics.models import Citation, Country, Document, Organisation, TaggedItem
 from topics.search import HEADLINE_START, HEADLINE_STOP, SearchTerms, contains_all
 
 from .markdown import render_markdown
+from .roles import CHANGE_ANNOTATION, READ_SHARED_ANNOTATIONS
 
 # The expression the GIN index on sessions is built on; searches must use the same one.
 SESSION_SEARCH_VECTOR = SearchVector("title", "notes", config="english")
@@ -267,14 +270,20 @@ class Appearance(models.Model):
         return f"{self.speaker} at {self.session.title}"
 
 
+# Creating an annotation stamps created_at and updated_at a moment apart; later saves are edits.
+EDIT_GRACE = timedelta(seconds=1)
+
+
 class AnnotationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Shared annotations for signed-in people, plus their own private ones."""
+        """Shared annotations for NGO staff and editors, and each person's own; a private
+        annotation is read by its author and nobody else, superusers included."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            models.Q(visibility=Annotation.Visibility.SHARED) | models.Q(author=user)
-        ).select_related("author")
+        readable = models.Q(author=user)
+        if user.has_perm(READ_SHARED_ANNOTATIONS):
+            readable |= models.Q(visibility=Annotation.Visibility.SHARED)
+        return self.filter(readable).select_related("author")
 
 
 class Annotation(models.Model):
@@ -313,3 +322,11 @@ class Annotation(models.Model):
 
     def get_absolute_url(self):
         return f"{self.session.get_absolute_url()}#annotation-{self.pk}"
+
+    def can_be_changed_by(self, user) -> bool:
+        """Only the author edits or deletes an annotation, while their role allows writing."""
+        return self.author_id == user.pk and user.has_perm(CHANGE_ANNOTATION)
+
+    @property
+    def is_edited(self) -> bool:
+        return self.updated_at - self.created_at > EDIT_GRACE

@@ -3,15 +3,27 @@
 NGO_STAFF = "NGO staff"
 EDITORS = "Editors"
 
-# NGO staff tag sessions and write annotations; the views let them remove only the tags they
+# The permissions the site checks, as ``user.has_perm`` names them.
+ADD_TAGGING = "topics.add_taggeditem"
+REMOVE_TAGGING = "topics.delete_taggeditem"
+ADD_ANNOTATION = "kb_sessions.add_annotation"
+CHANGE_ANNOTATION = "kb_sessions.change_annotation"
+DELETE_ANNOTATION = "kb_sessions.delete_annotation"
+# Holding it is what "shared" means: shared annotations are read by NGO staff and editors only.
+READ_SHARED_ANNOTATIONS = "kb_sessions.view_annotation"
+
+# NGO staff tag sessions and write annotations; the models let them remove only the tags they
 # added and change only their own annotations.
 NGO_STAFF_PERMISSIONS = [
-    ("topics", "add_taggeditem"),
-    ("topics", "delete_taggeditem"),
-    ("kb_sessions", "add_annotation"),
-    ("kb_sessions", "change_annotation"),
-    ("kb_sessions", "delete_annotation"),
-    ("kb_sessions", "view_annotation"),
+    tuple(name.split("."))
+    for name in [
+        ADD_TAGGING,
+        REMOVE_TAGGING,
+        ADD_ANNOTATION,
+        CHANGE_ANNOTATION,
+        DELETE_ANNOTATION,
+        READ_SHARED_ANNOTATIONS,
+    ]
 ]
 # Editors keep every record and the tag vocabulary in the admin.
 EDITOR_APPS = ["kb_sessions", "topics"]

@@ -1,22 +1,31 @@
 from itertools import groupby
 
 from django.contrib import messages
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from topics.models import Citation, Country, Document, Organisation, SourceDocument, Tag
 from topics.paging import FriendlyPaginationMixin, page_or_404
 from topics.search import QueryError, highlight, mark_headline, parse_query
-from topics.services import TagNameError, tag_record
+from topics.services import TaggingError, tag_record, untag_record
 
 from .filters import SORTS, FilterError, SessionFilters
 from .forms import AnnotationForm, TagForm
 from .models import Annotation, Appearance, Meeting, Session, Speaker, taggings_prefetch
+from .roles import (
+    ADD_ANNOTATION,
+    ADD_TAGGING,
+    CHANGE_ANNOTATION,
+    DELETE_ANNOTATION,
+    REMOVE_TAGGING,
+)
 
 SESSIONS_PER_PAGE = 20
 SEARCH_RESULTS_PER_KIND = 20
@@ -107,11 +116,17 @@ class SessionDetailView(DetailView):
         context["previous_session"] = programme[position - 1] if position > 0 else None
         context["next_session"] = programme[position + 1] if position + 1 < len(programme) else None
         user = self.request.user
-        context["annotations"] = self.object.annotations.visible_to(user)
-        if user.has_perm("topics.add_taggeditem"):
+        context["taggings"] = [
+            (tagging, tagging.can_be_removed_by(user)) for tagging in self.object.tagging_list
+        ]
+        context["annotations"] = [
+            (annotation, annotation.can_be_changed_by(user))
+            for annotation in self.object.annotations.visible_to(user)
+        ]
+        if user.has_perm(ADD_TAGGING):
             context["tag_form"] = TagForm()
             context["tag_suggestions"] = Tag.objects.most_used()[:200]
-        if user.has_perm("kb_sessions.add_annotation"):
+        if user.has_perm(ADD_ANNOTATION):
             context["annotation_form"] = AnnotationForm()
         return context
 
@@ -227,7 +242,7 @@ def search(request):
 
 @require_POST
 @login_required
-@permission_required("topics.add_taggeditem", raise_exception=True)
+@permission_required(ADD_TAGGING, raise_exception=True)
 def add_tag(request, slug):
     session = get_object_or_404(Session, slug=slug)
     form = TagForm(request.POST)
@@ -238,7 +253,7 @@ def add_tag(request, slug):
         tagging, created = tag_record(
             record=session, name=form.cleaned_data["name"], user=request.user
         )
-    except TagNameError as error:
+    except TaggingError as error:
         messages.error(request, str(error))
         return redirect(f"{session.get_absolute_url()}#tags")
     if created:
@@ -248,22 +263,28 @@ def add_tag(request, slug):
     return redirect(f"{session.get_absolute_url()}#tags")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
-@permission_required("topics.delete_taggeditem", raise_exception=True)
+@permission_required(REMOVE_TAGGING, raise_exception=True)
 def remove_tag(request, slug, tag_slug):
+    """Asks first (a page with a form, so it works without JavaScript), then removes."""
     session = get_object_or_404(Session, slug=slug)
     tagging = get_object_or_404(session.tagged_items.select_related("tag"), tag__slug=tag_slug)
-    if tagging.added_by_id != request.user.pk:
+    if not tagging.can_be_removed_by(request.user):
         raise PermissionDenied("You can only remove tags you added.")
-    tagging.delete()
+    if request.method == "GET":
+        return render(
+            request, "sessions/tag_confirm_remove.html", {"session": session, "tagging": tagging}
+        )
+    tagging.content_object = session
+    untag_record(tagging=tagging, user=request.user)
     messages.success(request, f"Removed the tag “{tagging.tag.name}”.")
     return redirect(f"{session.get_absolute_url()}#tags")
 
 
 @require_POST
 @login_required
-@permission_required("kb_sessions.add_annotation", raise_exception=True)
+@permission_required(ADD_ANNOTATION, raise_exception=True)
 def add_annotation(request, slug):
     session = get_object_or_404(Session, slug=slug)
     form = AnnotationForm(request.POST)
@@ -283,20 +304,25 @@ def add_annotation(request, slug):
 
 
 def own_annotation(request, pk) -> Annotation:
-    annotation = get_object_or_404(Annotation.objects.select_related("session"), pk=pk)
-    if annotation.author_id != request.user.pk:
+    """The annotation, if it is the user's to change: someone else's private annotation is not
+    found, someone else's shared one is forbidden."""
+    annotation = get_object_or_404(
+        Annotation.objects.visible_to(request.user).select_related("session"), pk=pk
+    )
+    if not annotation.can_be_changed_by(request.user):
         raise PermissionDenied("You can only change your own annotations.")
     return annotation
 
 
 @login_required
-@permission_required("kb_sessions.change_annotation", raise_exception=True)
+@permission_required(CHANGE_ANNOTATION, raise_exception=True)
 def edit_annotation(request, pk):
     annotation = own_annotation(request, pk)
     form = AnnotationForm(request.POST or None, instance=annotation)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Annotation updated.")
+        if form.has_changed():
+            form.save()
+            messages.success(request, "Annotation updated.")
         return redirect(annotation)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -307,11 +333,25 @@ def edit_annotation(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
-@permission_required("kb_sessions.delete_annotation", raise_exception=True)
+@permission_required(DELETE_ANNOTATION, raise_exception=True)
 def delete_annotation(request, pk):
+    """Asks first, then deletes; the admin's log keeps who deleted which annotation, and when."""
     annotation = own_annotation(request, pk)
-    annotation.delete()
+    if request.method == "GET":
+        return render(
+            request,
+            "sessions/annotation_confirm_delete.html",
+            {"session": annotation.session, "annotation": annotation},
+        )
+    with transaction.atomic():
+        LogEntry.objects.log_actions(
+            user_id=request.user.pk,
+            queryset=[annotation],
+            action_flag=DELETION,
+            change_message="Deleted on the site.",
+        )
+        annotation.delete()
     messages.success(request, "Annotation deleted.")
     return redirect(f"{annotation.session.get_absolute_url()}#annotations")

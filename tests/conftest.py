@@ -2,6 +2,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from sessions.roles import EDITORS, NGO_STAFF
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -19,6 +21,39 @@ def fast_password_hashing(settings):
 @pytest.fixture
 def fixtures_dir():
     return settings.KB_FIXTURES_DIR
+
+
+# One cast of people, reused by every test that signs in:
+# - ngo_staff (amina) and other_staff (bruno) tag sessions and annotate them; each reads the
+#   shared annotations and their own private ones, and changes only what they wrote or tagged;
+# - editor (chen) works in the admin, reads shared annotations, never another's private ones;
+# - no_group_user (dana) has an account but no role: reads what visitors read, and only that.
+@pytest.fixture
+def ngo_staff(db):
+    from tests.factories import make_user
+
+    return make_user("amina", group=NGO_STAFF)
+
+
+@pytest.fixture
+def other_staff(db):
+    from tests.factories import make_user
+
+    return make_user("bruno", group=NGO_STAFF)
+
+
+@pytest.fixture
+def editor(db):
+    from tests.factories import make_user
+
+    return make_user("chen", group=EDITORS, is_staff=True)
+
+
+@pytest.fixture
+def no_group_user(db):
+    from tests.factories import make_user
+
+    return make_user("dana")
 
 
 @pytest.fixture

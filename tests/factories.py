@@ -2,12 +2,22 @@
 
 import itertools
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
 from sessions.models import Appearance, Meeting, Session, Speaker
 from topics.models import Country, Document, Organisation, TaggedItem
 
 _counter = itertools.count(1)
+
+
+def make_user(username: str, *, group: str | None = None, **extra):
+    """An account whose password is "pw-<username>", in ``group`` if one is named."""
+    user = get_user_model().objects.create_user(username, password=f"pw-{username}", **extra)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
 
 
 def make_meeting(**fields):

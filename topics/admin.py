@@ -1,11 +1,23 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db import transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
-from .models import Citation, Country, Document, Organisation, SourceDocument, Tag, TaggedItem
-from .services import merge_tags
+from .models import (
+    Citation,
+    Country,
+    Document,
+    Organisation,
+    SourceDocument,
+    Tag,
+    TaggedItem,
+    TaggingEvent,
+    validate_tag_name,
+)
+from .services import audited_tagging, merge_tags, record_tagging, untag_record
 from .symbols import try_normalize_symbol
 
 
@@ -24,6 +36,21 @@ class TaggedItemInline(GenericTabularInline):
     readonly_fields = ["added_by", "added_at"]
     verbose_name = "tag"
     verbose_name_plural = "tags"
+
+
+class TaggedRecordAdmin(admin.ModelAdmin):
+    """For records with a tags field: names typed there follow the tag-name rules, and the tags
+    it adds or removes go on the taggings audit as the editor's."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "tags":
+            field.validators.append(validate_tag_name)
+        return field
+
+    def save_related(self, request, form, formsets, change):
+        with audited_tagging(record=form.instance, user=request.user):
+            super().save_related(request, form, formsets, change)
 
 
 @admin.register(SourceDocument)
@@ -91,6 +118,9 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(TaggedItem)
 class TaggedItemAdmin(admin.ModelAdmin):
+    """Taggings are added and deleted, never rewritten: moving a tag is a removal and an
+    addition, and both go on the taggings audit."""
+
     list_display = ["tag", "tagged_record", "content_type", "added_by", "added_at"]
     list_filter = [
         "tag__is_theme",
@@ -111,6 +141,66 @@ class TaggedItemAdmin(admin.ModelAdmin):
     @admin.display(description="tagged record")
     def tagged_record(self, tagging):
         return tagging.content_object or f"(deleted {tagging.content_type} {tagging.object_id})"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+        record_tagging(TaggingEvent.Action.ADDED, tagging=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        untag_record(tagging=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for tagging in queryset.select_related("tag"):
+                untag_record(tagging=tagging, user=request.user)
+
+
+@admin.register(TaggingEvent)
+class TaggingEventAdmin(admin.ModelAdmin):
+    """Who added and removed which tag on which record, and when. Read-only: it is the record."""
+
+    list_display = [
+        "at",
+        "action",
+        "tag_name",
+        "created_tag",
+        "record_link",
+        "content_type",
+        "user",
+    ]
+    list_filter = [
+        "action",
+        ("user", admin.RelatedOnlyFieldListFilter),
+        ("content_type", admin.RelatedOnlyFieldListFilter),
+        "created_tag",
+        "at",
+    ]
+    list_select_related = ["content_type", "user"]
+    search_fields = ["tag_name", "record_name", "user__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="record", ordering="record_name")
+    def record_link(self, event):
+        record = event.content_object
+        if record is None or not hasattr(record, "get_absolute_url"):
+            return event.record_name
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), event.record_name)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("content_object")
 
 
 @admin.register(Country)
@@ -153,7 +243,7 @@ class SymbolFilter(admin.SimpleListFilter):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(TaggedRecordAdmin):
     list_display = ["__str__", "kind", "issued_by", "year", "title"]
     list_filter = ["kind", SymbolFilter, ("issued_by", admin.RelatedOnlyFieldListFilter), "year"]
     list_select_related = ["issued_by"]

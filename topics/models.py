@@ -6,10 +6,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
+
+from sessions.roles import REMOVE_TAGGING
 
 from .search import SearchTerms, contains_all
 from .symbols import MalformedSymbol, normalize_symbol, try_normalize_symbol
@@ -68,17 +71,47 @@ class Citation(models.Model):
         return f"{self.source} — {self.location}" if self.location else str(self.source)
 
 
+# Characters that reorder the text around them (Trojan Source): a name holding one can read
+# differently from what it is, so tag names never do.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def validate_tag_name(name: str) -> None:
+    if BIDI_CONTROLS.intersection(name):
+        raise ValidationError(
+            "Tags cannot contain characters that change the direction of text.",
+            code="bidi_control",
+        )
+    if not name.isprintable():
+        raise ValidationError(
+            "Tags can only contain printable characters: no line breaks, tabs or "
+            "invisible control characters.",
+            code="unprintable",
+        )
+
+
 class TagQuerySet(models.QuerySet):
     def themes(self):
         return self.filter(is_theme=True)
 
+    def listed(self):
+        """Curated themes, and staff tags still on at least one record: a staff tag whose
+        last tagging was removed leaves listings, suggestions and search."""
+        return self.filter(Q(is_theme=True) | Exists(TaggedItem.objects.filter(tag=OuterRef("pk"))))
+
     def with_session_counts(self):
-        return self.annotate(
-            session_count=Count("tagged_items", filter=Q(tagged_items__session__isnull=False))
-        ).order_by("name")
+        return (
+            self.listed()
+            .annotate(
+                session_count=Count("tagged_items", filter=Q(tagged_items__session__isnull=False))
+            )
+            .order_by("name")
+        )
 
     def most_used(self):
-        return self.annotate(uses=Count("tagged_items")).order_by("-uses", "name")
+        return self.listed().annotate(uses=Count("tagged_items")).order_by("-uses", "name")
 
     def counted_within(self, sessions):
         """Tags used on ``sessions``, each with how many of them carry it."""
@@ -89,12 +122,13 @@ class TagQuerySet(models.QuerySet):
         )
 
     def search(self, terms: SearchTerms):
-        return self.filter(contains_all(["name", "description"], terms))
+        return self.listed().filter(contains_all(["name", "description"], terms))
 
 
 class Tag(TagBase):
     """A tag on sessions, documents and meetings. Curated themes carry a description."""
 
+    name = models.CharField("name", unique=True, max_length=100, validators=[validate_tag_name])
     is_theme = models.BooleanField(
         "curated theme", default=False, help_text="Curated themes are kept by editors."
     )
@@ -140,6 +174,62 @@ class TaggedItem(GenericTaggedItemBase):
             )
         ]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def can_be_removed_by(self, user) -> bool:
+        """Only the person who added a tag removes it from the site, while their role allows."""
+        return (
+            self.added_by_id is not None
+            and self.added_by_id == user.pk
+            and user.has_perm(REMOVE_TAGGING)
+        )
+
+
+class TaggingEventQuerySet(models.QuerySet):
+    def tags_created_by(self, user, *, since):
+        return self.filter(user=user, created_tag=True, at__gte=since)
+
+
+class TaggingEvent(models.Model):
+    """A tag added to or removed from a record, by whom and when. Kept when the tag, the
+    record or the tagging is gone, so it names them as they were."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", "Added"
+        REMOVED = "removed", "Removed"
+
+    action = models.CharField(max_length=10, choices=Action.choices)
+    tag = models.ForeignKey(
+        Tag, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    tag_name = models.CharField("tag", max_length=100)
+    created_tag = models.BooleanField(
+        "new tag", default=False, help_text="This tagging created the tag."
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, verbose_name="kind of record"
+    )
+    object_id = models.PositiveBigIntegerField()
+    content_object = GenericForeignKey("content_type", "object_id")
+    record_name = models.CharField("record", max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tagging_events",
+    )
+    at = models.DateTimeField("when", default=timezone.now, db_index=True)
+
+    objects = TaggingEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "tagging event"
+        verbose_name_plural = "taggings audit"
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self):
+        return f"{self.user or 'Someone'} {self.action} “{self.tag_name}” on {self.record_name}"
 
 
 class CountryQuerySet(models.QuerySet):
