@@ -1,26 +1,191 @@
-"""Reading and validating the knowledge-base fixtures (``fixtures/*.json``).
+"""The knowledge-base fixtures (``fixtures/*.json``): what each kind of record looks like in them,
+and reading and validating them.
 
 Each file holds the records distilled from one source document, keyed by natural keys (slugs,
 UN document symbols). A record named in several files is one record cited by each of them.
-Nothing here touches the database: ``read_fixtures`` returns validated, merged records, or raises
-``FixtureError`` naming the file, the record and the field at fault.
+``KINDS`` describes each kind once (model, fields in file order, which kind each reference names);
+the reader, the validator, the loader and the export all work from it, and take lengths and
+choices from the model fields. Nothing here writes to the database: ``read_fixtures`` returns
+validated, merged records, or raises ``FixtureError`` naming the file, the record and the field.
 """
 
 import datetime
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.utils.text import slugify
 
-from topics.models import Document, Organisation, SourceDocument
+from topics.models import Citation, Country, Document, Organisation, SourceDocument, Tag
 from topics.symbols import MalformedSymbol, normalize_symbol
 
-from .models import Meeting, Session
+from .models import Appearance, Meeting, Session, Speaker
 
-KINDS = ("themes", "countries", "organisations", "documents", "speakers", "meetings", "sessions")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Fields that are not columns of the record itself.
+THEMES = "themes"  # curated tags, written as taggings
+SPEAKERS = "speakers"  # appearances of speakers at a session
+CITED_AT = "cited_at"  # where in this file's source the record is cited
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record in the fixtures."""
+
+    name: str
+    model: type[models.Model]
+    # The fields a fixture record may hold, in the order the files write them.
+    fields: tuple[str, ...]
+    # Reference fields, and the kind of record each names.
+    references: dict[str, str] = field(default_factory=dict)
+    # Fixture field names that differ from the model's.
+    columns: dict[str, str] = field(default_factory=dict)
+    # Values every record of this kind has in the database.
+    constants: dict = field(default_factory=dict)
+    # Whether records of this kind cite the file's source.
+    cited: bool = True
+
+    def column(self, name: str) -> str:
+        return self.columns.get(name, name)
+
+    def model_field(self, name: str) -> models.Field | None:
+        if name in (THEMES, SPEAKERS, CITED_AT):
+            return None
+        try:
+            return self.model._meta.get_field(self.column(name))
+        except FieldDoesNotExist:
+            return None
+
+    @property
+    def scalar_fields(self) -> list[str]:
+        """Fields stored on the record's own row (foreign keys included)."""
+        return [
+            name
+            for name in self.fields
+            if (model_field := self.model_field(name)) is not None and not model_field.many_to_many
+        ]
+
+    @property
+    def link_fields(self) -> list[str]:
+        """Fields that link the record to several others."""
+        return [
+            name
+            for name in self.fields
+            if name == THEMES
+            or ((model_field := self.model_field(name)) is not None and model_field.many_to_many)
+        ]
+
+    def key_of(self, values: dict) -> str:
+        """The natural key of a record: its normalised symbol for a document that has one,
+        else its slug."""
+        if self.model is Document and values.get("symbol"):
+            return normalize_symbol(values["symbol"])
+        return values["slug"]
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in [
+        Kind(
+            "sources",
+            SourceDocument,
+            ("slug", "file", "title", "kind", "date", "author", "description"),
+            columns={"file": "file_name"},
+            cited=False,
+        ),
+        Kind(
+            "themes",
+            Tag,
+            ("slug", "name", "description"),
+            constants={"is_theme": True},
+        ),
+        Kind("countries", Country, ("slug", "name", "ccpcj_member")),
+        Kind(
+            "organisations",
+            Organisation,
+            ("slug", "name", "acronym", "kind", "country", "parent", "description"),
+            references={"country": "countries", "parent": "organisations"},
+        ),
+        Kind(
+            "documents",
+            Document,
+            (
+                "symbol",
+                "slug",
+                "kind",
+                "issued_by",
+                "year",
+                "title",
+                "popular_name",
+                "description",
+                THEMES,
+            ),
+            references={"issued_by": "organisations", THEMES: "themes"},
+        ),
+        Kind(
+            "speakers",
+            Speaker,
+            ("slug", "name", "honorific", "function", "organisation", "country"),
+            references={"organisation": "organisations", "country": "countries"},
+        ),
+        Kind(
+            "meetings",
+            Meeting,
+            (
+                "slug",
+                "name",
+                "kind",
+                "number",
+                "city",
+                "venue",
+                "country",
+                "start_date",
+                "end_date",
+                "description",
+                THEMES,
+                "documents",
+            ),
+            references={"country": "countries", THEMES: "themes", "documents": "documents"},
+        ),
+        Kind(
+            "sessions",
+            Session,
+            (
+                "slug",
+                "meeting",
+                "title",
+                "kind",
+                "date",
+                "start_time",
+                "end_time",
+                "has_notes",
+                "notes",
+                "note_taker",
+                "note_taker_organisation",
+                THEMES,
+                SPEAKERS,
+                "organisations",
+                "documents",
+                "countries",
+            ),
+            references={
+                "meeting": "meetings",
+                "note_taker_organisation": "organisations",
+                THEMES: "themes",
+                SPEAKERS: "speakers",
+                "organisations": "organisations",
+                "documents": "documents",
+                "countries": "countries",
+            },
+        ),
+    ]
+}
+RECORD_KINDS = [name for name in KINDS if name != "sources"]
 
 
 class FixtureError(Exception):
@@ -31,112 +196,63 @@ class FieldError(ValueError):
     """A bad value; the caller adds which file, record and field it came from."""
 
 
-# Field parsers: each turns a JSON value into a Python value or raises FieldError.
-
-
-def text(max_length, *, required=False):
-    def parse(value):
-        if value is None:
-            value = ""
+def parse_value(kind: Kind, name: str, value):
+    """Turn a JSON value into the Python value the loader works with, checking its type.
+    Lengths, choices and ranges are the model's to check (see ``check_against_model``)."""
+    if name in kind.references:
+        if name == SPEAKERS:
+            return _appearances(value)
+        if name in kind.link_fields:
+            if value is None:
+                return []
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise FieldError("expected a list of keys")
+            return [reference_key(kind.references[name], v) for v in value]
+        if value in (None, ""):
+            return None
         if not isinstance(value, str):
-            raise FieldError(f"expected text, got {type(value).__name__}")
-        value = value.strip()
-        if required and not value:
-            raise FieldError("is required")
-        if max_length and len(value) > max_length:
-            raise FieldError(f"is {len(value)} characters long, at most {max_length} allowed")
-        return value
-
-    return parse
-
-
-def slug(value):
-    if not isinstance(value, str) or not SLUG_PATTERN.match(value):
-        raise FieldError(f"{value!r} is not a slug (lowercase letters, digits and hyphens)")
-    if len(value) > 120:
-        raise FieldError("slug longer than 120 characters")
-    return value
-
-
-def optional_slug(value):
-    return None if value in (None, "") else slug(value)
-
-
-def slug_list(value):
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise FieldError("expected a list")
-    return [slug(item) for item in value]
-
-
-def document_reference_list(value):
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise FieldError("expected a list of symbols or slugs")
-    return [document_key(item) for item in value]
-
-
-def choice(choices, *, required=True):
-    allowed = {value for value, _ in choices}
-
-    def parse(value):
-        if value in (None, "") and not required:
+            raise FieldError(f"expected a key, got {value!r}")
+        return reference_key(kind.references[name], value)
+    if name == CITED_AT:
+        return _text(value)
+    model_field = kind.model_field(name)
+    if isinstance(model_field, models.SlugField):
+        if value in (None, ""):
             return ""
-        if value not in allowed:
-            raise FieldError(f"{value!r} is not one of {', '.join(sorted(allowed))}")
+        if not isinstance(value, str) or not SLUG_PATTERN.match(value):
+            raise FieldError(f"{value!r} is not a slug (lowercase letters, digits and hyphens)")
         return value
-
-    return parse
-
-
-def boolean(value):
-    if not isinstance(value, bool):
-        raise FieldError(f"expected true or false, got {value!r}")
-    return value
-
-
-def optional_boolean(value):
-    return None if value is None else boolean(value)
-
-
-def optional_date(value):
-    if value in (None, ""):
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise FieldError(f"{value!r} is not a valid date (YYYY-MM-DD)") from None
-
-
-def optional_time(value):
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str) or not re.fullmatch(r"\d{2}:\d{2}", value):
-        raise FieldError(f"{value!r} is not a time (HH:MM)")
-    try:
-        return datetime.time.fromisoformat(value)
-    except ValueError:
-        raise FieldError(f"{value!r} is not a valid time") from None
-
-
-def optional_integer(minimum, maximum):
-    def parse(value):
+    if isinstance(model_field, models.BooleanField):
+        if value is None:
+            # The source is silent: the model's default stands.
+            return None
+        if not isinstance(value, bool):
+            raise FieldError(f"expected true or false, got {value!r}")
+        return value
+    if isinstance(model_field, models.DateField):
+        if value in (None, ""):
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise FieldError(f"{value!r} is not a valid date (YYYY-MM-DD)") from None
+    if isinstance(model_field, models.TimeField):
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"\d{2}:\d{2}", value):
+            raise FieldError(f"{value!r} is not a time (HH:MM)")
+        try:
+            return datetime.time.fromisoformat(value)
+        except ValueError:
+            raise FieldError(f"{value!r} is not a valid time") from None
+    if isinstance(model_field, models.IntegerField):
         if value is None:
             return None
         if not isinstance(value, int) or isinstance(value, bool):
             raise FieldError(f"expected a whole number, got {value!r}")
-        if not minimum <= value <= maximum:
-            raise FieldError(f"{value} is outside {minimum} to {maximum}")
         return value
-
-    return parse
-
-
-def symbol(value):
-    value = text(80)(value)
-    if value:
+    value = _text(value)
+    if name == "symbol" and value:
         try:
             normalize_symbol(value)
         except MalformedSymbol as error:
@@ -144,7 +260,15 @@ def symbol(value):
     return value
 
 
-def appearances(value):
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise FieldError(f"expected text, got {type(value).__name__}")
+    return value.strip()
+
+
+def _appearances(value) -> list[dict]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -153,132 +277,37 @@ def appearances(value):
     for position, item in enumerate(value):
         if not isinstance(item, dict) or set(item) - {"speaker", "role", "affiliation"}:
             raise FieldError(f"item {position}: expected keys speaker, role, affiliation")
+        speaker = item.get("speaker")
+        if not isinstance(speaker, str) or not SLUG_PATTERN.match(speaker):
+            raise FieldError(f"item {position}: {speaker!r} is not a speaker's slug")
         try:
-            parsed.append(
-                {
-                    "speaker": slug(item.get("speaker")),
-                    "role": text(100)(item.get("role")),
-                    "affiliation": text(300)(item.get("affiliation")),
-                }
-            )
+            appearance = {
+                "speaker": speaker,
+                "role": _text(item.get("role")),
+                "affiliation": _text(item.get("affiliation")),
+            }
         except FieldError as error:
             raise FieldError(f"item {position}: {error}") from None
+        for name in ("role", "affiliation"):
+            limit = Appearance._meta.get_field(name).max_length
+            if len(appearance[name]) > limit:
+                raise FieldError(
+                    f"item {position}: {name} is {len(appearance[name])} characters long, "
+                    f"at most {limit} allowed"
+                )
+        parsed.append(appearance)
     return parsed
 
 
-def document_key(written: str) -> str:
-    """The key a document is known by: its normalised symbol, or else its slug."""
-    try:
-        return normalize_symbol(written)
-    except MalformedSymbol:
-        return written
-
-
-SOURCE_FIELDS = {
-    "slug": slug,
-    "file": text(200, required=True),
-    "title": text(300, required=True),
-    "kind": choice(SourceDocument.Kind.choices),
-    "date": optional_date,
-    "author": text(300),
-    "description": text(None),
-}
-
-RECORD_FIELDS = {
-    "themes": {
-        "slug": slug,
-        "name": text(100, required=True),
-        "description": text(None),
-        "cited_at": text(200),
-    },
-    "countries": {
-        "slug": slug,
-        "name": text(200, required=True),
-        "ccpcj_member": optional_boolean,
-        "cited_at": text(200),
-    },
-    "organisations": {
-        "slug": slug,
-        "name": text(300, required=True),
-        "acronym": text(50),
-        "kind": choice(Organisation.Kind.choices),
-        "country": optional_slug,
-        "parent": optional_slug,
-        "description": text(None),
-        "cited_at": text(200),
-    },
-    "documents": {
-        "symbol": symbol,
-        "slug": optional_slug,
-        "kind": choice(Document.Kind.choices),
-        "issued_by": optional_slug,
-        "year": optional_integer(1900, 2100),
-        "title": text(500),
-        "popular_name": text(200),
-        "description": text(None),
-        "themes": slug_list,
-        "cited_at": text(200),
-    },
-    "speakers": {
-        "slug": slug,
-        "name": text(200, required=True),
-        "honorific": text(50),
-        "function": text(300),
-        "organisation": optional_slug,
-        "country": optional_slug,
-        "cited_at": text(200),
-    },
-    "meetings": {
-        "slug": slug,
-        "name": text(300, required=True),
-        "kind": choice(Meeting.Kind.choices),
-        "number": optional_integer(1, 1000),
-        "city": text(100),
-        "venue": text(200),
-        "country": optional_slug,
-        "start_date": optional_date,
-        "end_date": optional_date,
-        "description": text(None),
-        "themes": slug_list,
-        "documents": document_reference_list,
-        "cited_at": text(200),
-    },
-    "sessions": {
-        "slug": slug,
-        "meeting": slug,
-        "title": text(400, required=True),
-        "kind": choice(Session.Kind.choices),
-        "date": optional_date,
-        "start_time": optional_time,
-        "end_time": optional_time,
-        "has_notes": boolean,
-        "notes": text(None),
-        "note_taker": text(200),
-        "note_taker_organisation": optional_slug,
-        "themes": slug_list,
-        "speakers": appearances,
-        "organisations": slug_list,
-        "documents": document_reference_list,
-        "countries": slug_list,
-        "cited_at": text(200),
-    },
-}
-
-# Which kind each reference field points at, to check that every reference resolves.
-REFERENCES = {
-    "organisations": {"country": "countries", "parent": "organisations"},
-    "documents": {"issued_by": "organisations", "themes": "themes"},
-    "speakers": {"organisation": "organisations", "country": "countries"},
-    "meetings": {"country": "countries", "themes": "themes", "documents": "documents"},
-    "sessions": {
-        "meeting": "meetings",
-        "note_taker_organisation": "organisations",
-        "themes": "themes",
-        "organisations": "organisations",
-        "documents": "documents",
-        "countries": "countries",
-    },
-}
+def reference_key(kind_name: str, written: str) -> str:
+    """The key a reference names: a document's normalised symbol where it is one, else the
+    reference as written."""
+    if kind_name == "documents":
+        try:
+            return normalize_symbol(written)
+        except MalformedSymbol:
+            return written
+    return written
 
 
 @dataclass
@@ -287,6 +316,8 @@ class Origin:
     kind: str
     index: int
     key: str
+    # The fields this file gives a value for.
+    given: frozenset = frozenset()
 
     def describe(self) -> str:
         return f"{self.file}: {self.kind}[{self.index}] {self.key!r}"
@@ -298,14 +329,22 @@ class Record:
     key: str
     values: dict
     origins: list[Origin] = field(default_factory=list)
-    # (source slug, location) for every file that cites this record.
-    citations: list[tuple[str, str]] = field(default_factory=list)
+    # Location of the citation in each source (by source slug) that names this record.
+    citations: dict[str, str] = field(default_factory=dict)
+
+    def origin_of(self, field_name: str) -> Origin:
+        """The file that gives this field (the first such), for messages."""
+        return next((o for o in self.origins if field_name in o.given), self.origins[0])
 
 
 @dataclass
 class KnowledgeBase:
-    sources: dict[str, dict] = field(default_factory=dict)
-    records: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in KINDS})
+    records: dict[str, dict[str, Record]] = field(
+        default_factory=lambda: {name: {} for name in KINDS}
+    )
+    # The source each file cites, by file name.
+    file_sources: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
 
 
 def fixture_paths(directory: Path) -> list[Path]:
@@ -315,15 +354,8 @@ def fixture_paths(directory: Path) -> list[Path]:
     return paths
 
 
-def read_fixtures(paths: list[Path]) -> KnowledgeBase:
-    knowledge_base = KnowledgeBase()
-    for path in paths:
-        _read_file(knowledge_base, Path(path))
-    _check_references(knowledge_base)
-    return knowledge_base
-
-
-def _read_file(knowledge_base: KnowledgeBase, path: Path) -> None:
+def read_raw(path: Path) -> dict:
+    """A fixture file as JSON, or a FixtureError naming the file."""
     name = path.name
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
@@ -333,81 +365,107 @@ def _read_file(knowledge_base: KnowledgeBase, path: Path) -> None:
         raise FixtureError(f"{name}: cannot be read: {error}") from None
     if not isinstance(content, dict):
         raise FixtureError(f"{name}: expected a JSON object at the top level")
-    unknown = set(content) - {"source", *KINDS}
+    unknown = set(content) - {"source", *RECORD_KINDS}
     if unknown:
         raise FixtureError(f"{name}: unknown section(s) {', '.join(sorted(unknown))}")
+    return content
 
+
+def write_raw(path: Path, content: dict) -> bool:
+    """Write a fixture file in the shipped format; returns whether its bytes changed."""
+    text = json.dumps(content, indent=2, ensure_ascii=False) + "\n"
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+def fingerprint(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_fixtures(paths: list[Path]) -> KnowledgeBase:
+    knowledge_base = KnowledgeBase(fingerprint=fingerprint(paths))
+    for path in paths:
+        _read_file(knowledge_base, Path(path), read_raw(Path(path)))
+    for kind_name, records in knowledge_base.records.items():
+        for record in records.values():
+            check_against_model(KINDS[kind_name], record)
+    _check_references(knowledge_base)
+    return knowledge_base
+
+
+def _read_file(knowledge_base: KnowledgeBase, path: Path, content: dict) -> None:
+    name = path.name
     source_slug = None
     if "source" in content:
-        source = _parse_fields(content["source"], SOURCE_FIELDS, f"{name}: source")
-        source_slug = source["slug"]
-        if source_slug in knowledge_base.sources:
+        record = _read_record(KINDS["sources"], content["source"], name, f"{name}: source", 0)
+        source_slug = record.key
+        if source_slug in knowledge_base.records["sources"]:
             raise FixtureError(f"{name}: source {source_slug!r} is already defined elsewhere")
-        knowledge_base.sources[source_slug] = source
+        knowledge_base.records["sources"][source_slug] = record
+        knowledge_base.file_sources[name] = source_slug
 
-    for kind in KINDS:
-        items = content.get(kind, [])
+    for kind_name in RECORD_KINDS:
+        kind = KINDS[kind_name]
+        items = content.get(kind_name, [])
         if not isinstance(items, list):
-            raise FixtureError(f"{name}: {kind} must be a list")
+            raise FixtureError(f"{name}: {kind_name} must be a list")
         for index, item in enumerate(items):
-            label = f"{name}: {kind}[{index}]"
+            label = f"{name}: {kind_name}[{index}]"
             if isinstance(item, dict):
                 hint = item.get("slug") or item.get("symbol")
                 if isinstance(hint, str) and hint:
                     label = f"{label} {hint!r}"
-            values = _parse_fields(item, RECORD_FIELDS[kind], label)
-            key = _record_key(kind, values, label)
-            origin = Origin(name, kind, index, key)
-            cited_at = values.pop("cited_at")
-            _merge(knowledge_base, kind, key, values, origin)
+            record = _read_record(kind, item, name, label, index)
+            cited_at = record.values.pop(CITED_AT, "")
+            merged = _merge(knowledge_base, record)
             if source_slug:
-                knowledge_base.records[kind][key].citations.append((source_slug, cited_at))
+                merged.citations[source_slug] = cited_at
 
 
-def _parse_fields(item, fields: dict, label: str) -> dict:
+def _read_record(kind: Kind, item, file_name: str, label: str, index: int) -> Record:
     if not isinstance(item, dict):
         raise FixtureError(f"{label}: expected a JSON object")
-    unknown = set(item) - set(fields)
+    allowed = set(kind.fields) | ({CITED_AT} if kind.cited else set())
+    unknown = set(item) - allowed
     if unknown:
         raise FixtureError(f"{label}: unknown field(s) {', '.join(sorted(unknown))}")
     values = {}
-    for field_name, parse in fields.items():
+    for field_name in [*kind.fields, *([CITED_AT] if kind.cited else [])]:
         try:
-            values[field_name] = parse(item.get(field_name))
+            values[field_name] = parse_value(kind, field_name, item.get(field_name))
         except FieldError as error:
             raise FixtureError(f"{label}, field {field_name!r}: {error}") from None
-    for start, end in (("start_date", "end_date"), ("start_time", "end_time")):
-        if values.get(start) and values.get(end) and values[end] < values[start]:
-            raise FixtureError(
-                f"{label}, field {end!r}: {values[end]} is before {start} {values[start]}"
+    if kind.model is Document:
+        if values["symbol"]:
+            values["slug"] = values["slug"] or slugify(
+                normalize_symbol(values["symbol"]).replace(".", "-")
             )
-    return values
-
-
-def _record_key(kind: str, values: dict, label: str) -> str:
-    if kind != "documents":
-        return values["slug"]
-    if values["symbol"]:
-        normalized = normalize_symbol(values["symbol"])
-        values["slug"] = values["slug"] or slugify(normalized.replace(".", "-"))
-        return normalized
-    if not values["slug"]:
-        raise FixtureError(f"{label}, field 'slug': a document without a symbol needs a slug")
-    return values["slug"]
+        elif not values["slug"]:
+            raise FixtureError(f"{label}, field 'slug': a document without a symbol needs a slug")
+    elif not values.get("slug"):
+        raise FixtureError(f"{label}, field 'slug': is required")
+    key = kind.key_of(values)
+    given = frozenset(name for name, value in values.items() if not _is_empty(value))
+    return Record(kind.name, key, values, [Origin(file_name, kind.name, index, key, given)])
 
 
 def _is_empty(value) -> bool:
     return value in (None, "", [])
 
 
-def _merge(
-    knowledge_base: KnowledgeBase, kind: str, key: str, values: dict, origin: Origin
-) -> None:
-    existing = knowledge_base.records[kind].get(key)
+def _merge(knowledge_base: KnowledgeBase, record: Record) -> Record:
+    existing = knowledge_base.records[record.kind].get(record.key)
     if existing is None:
-        knowledge_base.records[kind][key] = Record(kind, key, values, [origin])
-        return
-    for field_name, value in values.items():
+        knowledge_base.records[record.kind][record.key] = record
+        return record
+    origin = record.origins[0]
+    for field_name, value in record.values.items():
         current = existing.values[field_name]
         if _is_empty(value) or value == current:
             continue
@@ -424,31 +482,27 @@ def _merge(
         else:
             raise FixtureError(
                 f"{origin.describe()}, field {field_name!r}: {value!r} contradicts "
-                f"{current!r} given in {existing.origins[0].describe()}"
+                f"{current!r} given in {existing.origin_of(field_name).describe()}"
             )
     existing.origins.append(origin)
+    return existing
 
 
 def _check_references(knowledge_base: KnowledgeBase) -> None:
     records = knowledge_base.records
-    for kind, references in REFERENCES.items():
-        for record in records[kind].values():
-            for field_name, target_kind in references.items():
+    for kind_name, kind in KINDS.items():
+        for record in records[kind_name].values():
+            for field_name, target_kind in kind.references.items():
                 value = record.values[field_name]
-                for target in value if isinstance(value, list) else [value]:
+                targets = value if isinstance(value, list) else [value]
+                if field_name == SPEAKERS:
+                    targets = [appearance["speaker"] for appearance in value]
+                for target in targets:
                     if target is not None and target not in records[target_kind]:
                         singular = target_kind.removesuffix("s").replace("countrie", "country")
                         raise FixtureError(
-                            f"{record.origins[0].describe()}, field {field_name!r}: "
+                            f"{record.origin_of(field_name).describe()}, field {field_name!r}: "
                             f"unknown {singular} {target!r}"
-                        )
-        if kind == "sessions":
-            for record in records[kind].values():
-                for appearance in record.values["speakers"]:
-                    if appearance["speaker"] not in records["speakers"]:
-                        raise FixtureError(
-                            f"{record.origins[0].describe()}, field 'speakers': "
-                            f"unknown speaker {appearance['speaker']!r}"
                         )
     document_slugs = {}
     for record in records["documents"].values():
@@ -458,3 +512,52 @@ def _check_references(knowledge_base: KnowledgeBase) -> None:
                 f"{record.origins[0].describe()}, field 'slug': {record.values['slug']!r} is "
                 f"already the slug of {other.origins[0].describe()}"
             )
+
+
+def check_against_model(kind: Kind, record: Record) -> None:
+    """Validate a record's own values with the model's rules (lengths, choices, ranges,
+    ``clean()``), without touching the database; raise a FixtureError naming the field."""
+    instance = kind.model(**model_values(kind, record.values))
+    excluded = [
+        kind.model_field(name).name for name in kind.references if name in kind.scalar_fields
+    ]
+    try:
+        instance.clean_fields(exclude=excluded)
+        instance.clean()
+    except ValidationError as error:
+        raise FixtureError(_describe_validation_error(kind, record, error)) from None
+    if record.citations:
+        limit = Citation._meta.get_field("location").max_length
+        for source, location in record.citations.items():
+            if len(location) > limit:
+                raise FixtureError(
+                    f"{record.origin_of(CITED_AT).describe()}, field 'cited_at': "
+                    f"is {len(location)} characters long, at most {limit} allowed "
+                    f"(citation of {source!r})"
+                )
+
+
+def _describe_validation_error(kind: Kind, record: Record, error: ValidationError) -> str:
+    messages = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
+    column, errors = next(iter(messages.items()))
+    field_name = next((f for f in kind.fields if kind.column(f) == column), column)
+    where = record.origin_of(field_name).describe()
+    if not field_name or field_name == "__all__":
+        return f"{where}: {errors[0]}"
+    value = record.values.get(field_name)
+    return f"{where}, field {field_name!r}: {errors[0]} (value {value!r})"
+
+
+def model_values(kind: Kind, values: dict) -> dict:
+    """The model field values of a record's own row, references left out (the loader maps them
+    to primary keys)."""
+    result = dict(kind.constants)
+    for name in kind.scalar_fields:
+        if name in kind.references:
+            continue
+        value = values[name]
+        model_field = kind.model_field(name)
+        if value is None and not model_field.null:
+            value = model_field.get_default()
+        result[model_field.attname] = value
+    return result

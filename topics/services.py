@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Tag, TaggedItem, TaggingEvent, validate_tag_name
+from .models import FormerSlug, Tag, TaggedItem, TaggingEvent, validate_tag_name
 
 MAX_TAG_LENGTH = Tag._meta.get_field("name").max_length
 TAG_CREATION_WINDOW = timedelta(hours=1)
@@ -157,7 +157,10 @@ def audited_tagging(*, record: models.Model, user):
 @transaction.atomic
 def merge_tags(*, keep: Tag, merged: list[Tag]) -> int:
     """Move every tagging of ``merged`` to ``keep`` and delete ``merged``. Returns how many
-    taggings moved (a record already carrying ``keep`` just loses the duplicate)."""
+    taggings moved (a record already carrying ``keep`` just loses the duplicate).
+
+    The merged tags' slugs become former slugs of ``keep``: their old addresses redirect, and
+    fixtures that still name them land on ``keep`` instead of bringing them back."""
     moved = 0
     others = [tag for tag in merged if tag.pk != keep.pk]
     for tagging in TaggedItem.objects.filter(tag__in=others).select_for_update():
@@ -170,5 +173,11 @@ def merge_tags(*, keep: Tag, merged: list[Tag]) -> int:
             tagging.tag = keep
             tagging.save(update_fields=["tag"])
             moved += 1
+    tag_type = ContentType.objects.get_for_model(Tag)
+    FormerSlug.objects.filter(
+        content_type=tag_type, object_id__in=[tag.pk for tag in others]
+    ).update(object_id=keep.pk)
     Tag.objects.filter(pk__in=[tag.pk for tag in others]).delete()
+    for tag in others:
+        FormerSlug.objects.retire(keep, tag.slug)
     return moved
