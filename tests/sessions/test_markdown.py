@@ -79,8 +79,8 @@ class TestStoredOnSave:
         assert session.notes_html == "<h3>Closing</h3>\n"
 
     def test_updating_only_the_notes_renders_them_too(self, db):
-        """update_or_create(), as a fixture reload does, saves only the given fields: the
-        rendered notes are saved with them."""
+        """update_or_create() saves only the fields it is given: the rendered notes are saved
+        with them."""
         session = make_session(notes="old")
         Session.objects.update_or_create(slug=session.slug, defaults={"notes": "*new*"})
         session.refresh_from_db()
