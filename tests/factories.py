@@ -1,13 +1,23 @@
 """Test data: records made on demand, and the shipped knowledge base multiplied to test scale."""
 
+import datetime
 import itertools
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 
 from sessions.models import Appearance, Meeting, Session, Speaker
-from topics.models import Country, Document, Organisation, TaggedItem
+from topics.models import (
+    Citation,
+    Country,
+    Document,
+    Organisation,
+    SourceDocument,
+    Tag,
+    TaggedItem,
+)
 
 _counter = itertools.count(1)
 
@@ -22,7 +32,7 @@ def make_user(username: str, *, group: str | None = None, **extra):
 
 def make_meeting(**fields):
     number = next(_counter)
-    defaults = {"slug": f"meeting-{number}", "name": f"Meeting {number}", "kind": "other"}
+    defaults = {"slug": f"test-meeting-{number}", "name": f"Meeting {number}", "kind": "other"}
     return Meeting.objects.create(**{**defaults, **fields})
 
 
@@ -30,7 +40,7 @@ def make_session(*, meeting=None, tags=(), **fields):
     number = next(_counter)
     defaults = {
         "meeting": meeting or make_meeting(),
-        "slug": f"session-{number}",
+        "slug": f"test-session-{number}",
         "title": f"Session {number}",
         "kind": "side-event",
     }
@@ -130,3 +140,130 @@ def multiply_knowledge_base(factor: int) -> None:
             new.countries.set(countries[: 3 + copy])
             new.organisations.set(organisation_copies[:5])
             new.documents.set(documents[: 3 + copy])
+
+
+# Records made by the factories below have slugs starting "test-", which no shipped record uses
+# (tests/test_shipped_data.py checks), so tests build them beside the shipped knowledge base.
+
+
+def make_country(**fields):
+    number = next(_counter)
+    defaults = {"slug": f"test-country-{number}", "name": f"Country {number}"}
+    return Country.objects.create(**{**defaults, **fields})
+
+
+def make_organisation(**fields):
+    number = next(_counter)
+    defaults = {"slug": f"test-organisation-{number}", "name": f"Organisation {number}"}
+    return Organisation.objects.create(**{"kind": Organisation.Kind.NGO, **defaults, **fields})
+
+
+def make_speaker(**fields):
+    number = next(_counter)
+    defaults = {"slug": f"test-speaker-{number}", "name": f"Speaker {number}"}
+    return Speaker.objects.create(**{**defaults, **fields})
+
+
+def make_document(**fields):
+    """A publication; give ``symbol`` (e.g. "A/RES/900/1") for a UN document."""
+    number = next(_counter)
+    defaults = {
+        "slug": f"test-document-{number}",
+        "title": f"Document {number}",
+        "kind": Document.Kind.PUBLICATION,
+    }
+    return Document.objects.create(**{**defaults, **fields})
+
+
+def make_tag(**fields):
+    """A tag as staff add them; ``is_theme=True`` makes a curated theme."""
+    number = next(_counter)
+    defaults = {"slug": f"test-tag-{number}", "name": f"Tag {number}"}
+    return Tag.objects.create(**{**defaults, **fields})
+
+
+def make_theme(**fields):
+    return make_tag(**{"is_theme": True, **fields})
+
+
+def make_source(**fields):
+    number = next(_counter)
+    defaults = {
+        "slug": f"test-source-{number}",
+        "file_name": f"test-source-{number}.txt",
+        "title": f"Source {number}",
+        "kind": SourceDocument.Kind.MEETING_NOTE,
+    }
+    return SourceDocument.objects.create(**{**defaults, **fields})
+
+
+def cite(record, *, source=None, location=""):
+    """Cite ``source`` (a new one if none is given) as where ``record`` comes from."""
+    return Citation.objects.create(
+        content_object=record, source=source or make_source(), location=location
+    )
+
+
+def add_speaker(session, speaker=None, **fields):
+    """``speaker`` (a new one if none is given) speaking at ``session``."""
+    return Appearance.objects.create(session=session, speaker=speaker or make_speaker(), **fields)
+
+
+# Later than anything shipped, so a programme's sessions are the most recent ones.
+PROGRAMME_DAYS = (datetime.date(2031, 3, 10), datetime.date(2031, 3, 11))
+
+
+def make_programme(shared=None):
+    """A meeting of its own over two days. On the first, two side events run in parallel at
+    12:30 and a panel follows at 16:00; on the second nobody took notes at the plenary. The
+    panel has two speakers, an organisation, a country, a resolution, two themes and a cited
+    source. ``shared`` (a programme made before) lends its themes, speaker and references, so
+    several programmes multiply what their pages list."""
+    day_one, day_two = PROGRAMME_DAYS
+    kb = SimpleNamespace(**vars(shared)) if shared else SimpleNamespace()
+    if shared is None:
+        kb.theme = make_theme(name="Test theme: restorative circles")
+        kb.other_theme = make_theme(name="Test theme: prison reform")
+        kb.speaker = make_speaker(name="Ottoline Quaresmavieux", honorific="Ms")
+        kb.organisation = make_organisation(name="Test Organisation for Justice")
+        kb.country = make_country(name="Test Republic")
+        kb.resolution = make_document(
+            symbol="A/RES/900/7", kind=Document.Kind.RESOLUTION, title="Test resolution"
+        )
+        kb.source = make_source(title="Test notes of the meeting")
+        cite(kb.resolution, source=kb.source, location="Annex")
+    kb.meeting = make_meeting(name="Test meeting on justice", start_date=day_one, end_date=day_two)
+    cite(kb.meeting, source=kb.source)
+    side_event = {
+        "meeting": kb.meeting,
+        "date": day_one,
+        "start_time": "12:30",
+        "end_time": "13:20",
+    }
+    kb.parallel_a = make_session(**side_event, title="Alpha side event", tags=[kb.theme])
+    kb.parallel_b = make_session(**side_event, title="Beta side event", tags=[kb.other_theme])
+    kb.panel = make_session(
+        meeting=kb.meeting,
+        title="Panel on restorative justice",
+        kind=Session.Kind.PANEL,
+        date=day_one,
+        start_time="16:00",
+        end_time="17:30",
+        notes=f"{kb.speaker.name} opened the panel.",
+        tags=[kb.theme, kb.other_theme],
+    )
+    add_speaker(kb.panel, kb.speaker, role="Speaker 1", order=1)
+    kb.second_speaker = add_speaker(kb.panel, order=2).speaker
+    kb.panel.organisations.add(kb.organisation)
+    kb.panel.countries.add(kb.country)
+    kb.panel.documents.add(kb.resolution)
+    cite(kb.panel, source=kb.source, location="Day one")
+    kb.plenary = make_session(
+        meeting=kb.meeting,
+        title="Closing plenary",
+        kind=Session.Kind.PLENARY,
+        date=day_two,
+        start_time="10:00",
+        has_notes=False,
+    )
+    return kb

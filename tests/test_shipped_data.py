@@ -1,4 +1,8 @@
-"""The shipped knowledge base holds what the five source documents say."""
+"""The shipped knowledge base holds what the five source documents say.
+
+The one module where tests of the site name shipped records and count them: view and admin tests
+build their own records with tests/factories.py, so adding records to a fixture changes what this
+module expects and nothing else."""
 
 import datetime
 
@@ -107,3 +111,28 @@ def test_unodc_resources_are_documents_with_years():
     )
     assert resources.count() >= 10
     assert resources.filter(year__isnull=False).exists()
+
+
+def test_the_31st_session_programme_marks_its_parallel_pair(client):
+    """The programme page shows the two 17 May side events at 12:30 as parallel, and the
+    19 May session without notes as such."""
+    page = client.get("/meetings/ccpcj-31/").content.decode()
+    assert page.count("Parallel session") == 2
+    assert page.count("No notes") == 1
+
+
+def test_shipped_notes_show_formatted_never_as_escaped_markup(client):
+    """Notes written with HTML paragraphs and tables (the 17 May parallel events) come out as
+    paragraphs on every session page."""
+    for session in Session.objects.filter(has_notes=True).exclude(notes=""):
+        page = client.get(session.get_absolute_url()).content.decode()
+        assert "&lt;p&gt;" not in page, session.slug
+        assert "&lt;table" not in page, session.slug
+    online = client.get("/sessions/ccpcj-31-online-child-sexual-abuse/").content.decode()
+    assert "<p>Information was shared on OCSEA" in online
+
+
+def test_no_shipped_record_uses_the_test_factories_slugs():
+    """Test factories name their records "test-…", so tests never collide with shipped ones."""
+    for model in (Meeting, Session, Speaker, Country, Document, Organisation, SourceDocument, Tag):
+        assert not model.objects.filter(slug__startswith="test-").exists(), model.__name__
