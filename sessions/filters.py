@@ -5,14 +5,16 @@ names nothing known, or a malformed value, is an error shown to the user, never 
 """
 
 import datetime
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 
 from topics.models import Country, Document, Organisation, Tag
 
-from .models import Meeting, Speaker
+from .models import Meeting, Session, Speaker
 
 SINGLE_VALUED = (
     "meeting",
@@ -20,14 +22,20 @@ SINGLE_VALUED = (
     "organisation",
     "country",
     "resolution",
+    "kind",
+    "notes",
     "from",
     "to",
     "sort",
 )
 KNOWN_PARAMETERS = {"tag", "page", *SINGLE_VALUED}
+NOTES = {"yes": "Notes taken", "no": "No notes taken"}
 SORTS = {"date": "Oldest first", "-date": "Newest first"}
 MAX_TAGS = 10
 MAX_VALUE_LENGTH = 120
+# How pages write dates (the templates' "j F Y" and "l j F Y").
+DATE_FORMAT = "j F Y"
+DAY_FORMAT = "l j F Y"
 
 
 class FilterError(Exception):
@@ -44,6 +52,45 @@ class Chip:
 
 
 @dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    """One filter offered as a list of choices, sent as the query parameter ``name``."""
+
+    name: str
+    label: str
+    blank: str
+    options: list[Option]
+
+    @classmethod
+    def of_choices(cls, name, label, choices: Iterable[tuple[str, str, int]], selected, *, blank):
+        """``choices`` are ``(value, label, count)``; those listing nothing are left out, but
+        the selected one always stays."""
+        options = [
+            Option(value, text, count, selected=value == selected)
+            for value, text, count in choices
+            if count or value == selected
+        ]
+        return cls(name, label, blank, options)
+
+    @classmethod
+    def of_records(cls, name, label, records, selected, *, key: Callable, blank):
+        """Records annotated with ``session_count``; the selected record stays even when the
+        other filters leave it no session."""
+        choices = [(key(record), str(record), record.session_count) for record in records]
+        if selected is not None and key(selected) not in {value for value, _, _ in choices}:
+            choices.append((key(selected), str(selected), 0))
+        chosen = key(selected) if selected is not None else None
+        return cls.of_choices(name, label, choices, chosen, blank=blank)
+
+
+@dataclass
 class SessionFilters:
     tags: list = field(default_factory=list)
     meeting: Meeting | None = None
@@ -51,6 +98,8 @@ class SessionFilters:
     organisation: Organisation | None = None
     country: Country | None = None
     resolution: Document | None = None
+    kind: str | None = None
+    has_notes: bool | None = None
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     sort: str = "date"
@@ -102,6 +151,17 @@ class SessionFilters:
                 raise FilterError(404, f"There is no resolution or document “{resolution}”.")
             filters.resolution = found
 
+        kind = query.get("kind")
+        if kind:
+            if kind not in Session.Kind.values:
+                raise FilterError(400, f"There is no kind of session called “{kind}”.")
+            filters.kind = kind
+        notes = query.get("notes")
+        if notes:
+            if notes not in NOTES:
+                raise FilterError(400, "“notes” is “yes” (notes were taken) or “no”.")
+            filters.has_notes = notes == "yes"
+
         filters.date_from = _date(query.get("from"), "from")
         filters.date_to = _date(query.get("to"), "to")
         if filters.date_from and filters.date_to and filters.date_to < filters.date_from:
@@ -112,46 +172,159 @@ class SessionFilters:
         filters.sort = sort
         return filters
 
-    def apply(self, sessions):
+    def apply(self, sessions, *, without: Collection[str] = ()):
+        """The sessions these filters list, in the order asked for. ``without`` names filters
+        (by query parameter) to leave out: what changing one of them would list."""
+
+        def wanted(name: str, value) -> bool:
+            return value is not None and name not in without
+
         sessions = sessions.tagged_with_all(self.tags)
-        if self.meeting:
+        if wanted("meeting", self.meeting):
             sessions = sessions.filter(meeting=self.meeting)
-        if self.organisation:
-            sessions = sessions.filter(organisations=self.organisation)
-        if self.country:
+        if wanted("organisation", self.organisation):
+            sessions = sessions.involving(self.organisation)
+        if wanted("country", self.country):
             sessions = sessions.filter(countries=self.country)
-        if self.speaker:
+        if wanted("speaker", self.speaker):
             sessions = sessions.filter(appearances__speaker=self.speaker)
-        if self.resolution:
+        if wanted("resolution", self.resolution):
             sessions = sessions.filter(documents=self.resolution)
-        if self.date_from:
+        if wanted("kind", self.kind):
+            sessions = sessions.filter(kind=self.kind)
+        if wanted("notes", self.has_notes):
+            sessions = sessions.filter(has_notes=self.has_notes)
+        if wanted("from", self.date_from):
             sessions = sessions.filter(date__gte=self.date_from)
-        if self.date_to:
+        if wanted("to", self.date_to):
             sessions = sessions.filter(date__lte=self.date_to)
         # Undated sessions come last either way.
         return sessions.most_recent() if self.sort == "-date" else sessions.in_programme_order()
+
+    def facets(self, sessions) -> list["Facet"]:
+        """Every filter but themes, with its choices. A choice counts the sessions it would
+        list: those of the other filters that it matches."""
+        facets = [
+            Facet.of_records(
+                "meeting",
+                "Meeting",
+                Meeting.objects.counted_within(self.apply(sessions, without={"meeting"})),
+                self.meeting,
+                blank="Any meeting",
+                key=lambda meeting: meeting.slug,
+            ),
+            Facet.of_records(
+                "speaker",
+                "Speaker",
+                Speaker.objects.counted_within(self.apply(sessions, without={"speaker"})),
+                self.speaker,
+                blank="Any speaker",
+                key=lambda speaker: speaker.slug,
+            ),
+            Facet.of_records(
+                "organisation",
+                "Organisation",
+                Organisation.objects.counted_within(
+                    self.apply(sessions, without={"organisation"})
+                ),
+                self.organisation,
+                blank="Any organisation",
+                key=lambda organisation: organisation.slug,
+            ),
+            Facet.of_records(
+                "country",
+                "Country",
+                Country.objects.counted_within(self.apply(sessions, without={"country"})),
+                self.country,
+                blank="Any country",
+                key=lambda country: country.slug,
+            ),
+            Facet.of_records(
+                "resolution",
+                "Resolution or document",
+                Document.objects.counted_within(self.apply(sessions, without={"resolution"})),
+                self.resolution,
+                blank="Any resolution or document",
+                key=lambda document: document.normalized_symbol or document.slug,
+            ),
+        ]
+        kinds = self.apply(sessions, without={"kind"}).kinds_counted()
+        facets.append(
+            Facet.of_choices(
+                "kind",
+                "Kind",
+                [(kind, Session.Kind(kind).label, count) for kind, count in kinds],
+                self.kind,
+                blank="Any kind",
+            )
+        )
+        notes = self.apply(sessions, without={"notes"}).notes_counted()
+        selected_notes = {True: "yes", False: "no"}.get(self.has_notes)
+        facets.append(
+            Facet.of_choices(
+                "notes",
+                "Notes",
+                [(value, label, notes.get(value == "yes", 0)) for value, label in NOTES.items()],
+                selected_notes,
+                blank="With or without notes",
+            )
+        )
+        days = self.apply(sessions, without={"from", "to"}).days_counted()
+        facets.append(self._day_facet("from", "From", days, self.date_from, after=True))
+        facets.append(self._day_facet("to", "To", days, self.date_to, after=False))
+        return facets
+
+    def _day_facet(self, name, label, days, selected, *, after: bool) -> "Facet":
+        """The days sessions were held on, written as the site writes dates; each counts the
+        sessions from (or to) that day within the other end of the range."""
+
+        def listed(day: datetime.date) -> int:
+            low, high = (day, self.date_to) if after else (self.date_from, day)
+            return sum(
+                count
+                for held, count in days.items()
+                if (low is None or held >= low) and (high is None or held <= high)
+            )
+
+        choices = sorted({*days, *([selected] if selected else [])})
+        return Facet.of_choices(
+            name,
+            label,
+            [(day.isoformat(), format_date(day, DAY_FORMAT), listed(day)) for day in choices],
+            selected.isoformat() if selected else None,
+            blank="The first day" if after else "The last day",
+        )
 
     @property
     def active(self) -> bool:
         return bool(self.chips())
 
     def chips(self) -> list[Chip]:
-        chips = [Chip(f"Theme: {tag.name}", self.url_without("tag", tag.slug)) for tag in self.tags]
-        labelled = [
-            ("meeting", "Meeting"),
-            ("speaker", "Speaker"),
-            ("organisation", "Organisation"),
-            ("country", "Country"),
-            ("resolution", "Resolution"),
+        chips = [
+            Chip(f"{tag.kind_label}: {tag.name}", self.url_without("tag", tag.slug))
+            for tag in self.tags
         ]
-        for name, label in labelled:
-            value = getattr(self, name)
+        labelled = [
+            ("meeting", "Meeting", self.meeting),
+            ("speaker", "Speaker", self.speaker),
+            ("organisation", "Organisation", self.organisation),
+            ("country", "Country", self.country),
+            ("resolution", "Resolution", self.resolution),
+            ("kind", "Kind", self.kind and Session.Kind(self.kind).label),
+        ]
+        for name, label, value in labelled:
             if value is not None:
                 chips.append(Chip(f"{label}: {value}", self.url_without(name)))
+        if self.has_notes is not None:
+            chips.append(Chip(NOTES["yes" if self.has_notes else "no"], self.url_without("notes")))
         if self.date_from:
-            chips.append(Chip(f"From {self.date_from:%d %b %Y}", self.url_without("from")))
+            chips.append(
+                Chip(f"From {format_date(self.date_from, DATE_FORMAT)}", self.url_without("from"))
+            )
         if self.date_to:
-            chips.append(Chip(f"To {self.date_to:%d %b %Y}", self.url_without("to")))
+            chips.append(
+                Chip(f"To {format_date(self.date_to, DATE_FORMAT)}", self.url_without("to"))
+            )
         return chips
 
     def url_without(self, name: str, value: str | None = None) -> str:
@@ -186,6 +359,18 @@ class SessionFilters:
     def _url(query: QueryDict) -> str:
         base = reverse("sessions:list")
         return f"{base}?{query.urlencode()}" if query else base
+
+
+def without_blanks(query: QueryDict) -> QueryDict | None:
+    """``query`` without its empty values (the filters form sends every field, chosen or not),
+    or None when it has none, so a filtered list keeps a short address to share."""
+    if all(value for _, values in query.lists() for value in values):
+        return None
+    kept = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if values := [value for value in values if value]:
+            kept.setlist(name, values)
+    return kept
 
 
 def _date(value: str | None, name: str) -> datetime.date | None:

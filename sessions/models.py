@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -34,6 +34,22 @@ class MeetingQuerySet(models.QuerySet):
         # Aggregating drops Meta.ordering, so order explicitly.
         return self.annotate(session_count=Count("sessions")).order_by(
             F("start_date").desc(nulls_last=True), "name"
+        )
+
+    def mentioned_only(self):
+        """Meetings the sources only mention: no session recorded and no dates given."""
+        return self.filter(sessions__isnull=True, start_date__isnull=True, end_date__isnull=True)
+
+    def with_programme(self):
+        """Meetings with a session recorded or a date given."""
+        return self.exclude(pk__in=self.mentioned_only().values("pk"))
+
+    def counted_within(self, sessions):
+        """Meetings holding any of ``sessions``, each with how many of them."""
+        return (
+            self.filter(sessions__in=sessions.values("pk"))
+            .annotate(session_count=Count("sessions"))
+            .order_by(F("start_date").desc(nulls_last=True), "name")
         )
 
 
@@ -95,6 +111,14 @@ class SpeakerQuerySet(models.QuerySet):
     def search(self, terms: SearchTerms):
         return self.filter(contains_all(["name", "function", "organisation__name"], terms))
 
+    def counted_within(self, sessions):
+        """Speakers at any of ``sessions``, each with how many of them they spoke at."""
+        return (
+            self.filter(appearances__session__in=sessions.values("pk"))
+            .annotate(session_count=Count("appearances"))
+            .order_by("-session_count", "name")
+        )
+
 
 class Speaker(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
@@ -140,6 +164,42 @@ class SessionQuerySet(models.QuerySet):
         for tag in tags:
             self = self.filter(tagged_items__tag=tag)
         return self
+
+    def involving(self, organisation):
+        """Sessions naming ``organisation``, or whose notes were taken for it."""
+        named = self.model.organisations.through.objects.filter(organisation=organisation)
+        return self.filter(
+            Q(pk__in=named.values("session")) | Q(note_taker_organisation=organisation)
+        )
+
+    def sharing_days_with(self, sessions):
+        """Sessions held on the same day of the same meeting as any of ``sessions`` (a page of
+        loaded sessions): what telling which of them run in parallel needs."""
+        days = {(session.meeting_id, session.date) for session in sessions if session.date}
+        if not days:
+            return self.none()
+        condition = Q()
+        for meeting_id, date in days:
+            condition |= Q(meeting_id=meeting_id, date=date)
+        return self.filter(condition).only("meeting", "date", "start_time", "end_time")
+
+    def kinds_counted(self):
+        """``(kind, number of sessions)`` pairs, in the order kinds are declared."""
+        counts = dict(self.order_by().values_list("kind").annotate(total=Count("pk")))
+        return [(kind, counts[kind]) for kind in self.model.Kind.values if kind in counts]
+
+    def notes_counted(self) -> dict[bool, int]:
+        """How many sessions have notes (``True``) and how many do not (``False``)."""
+        return dict(self.order_by().values_list("has_notes").annotate(total=Count("pk")))
+
+    def days_counted(self) -> dict:
+        """How many sessions were held on each day, for the dated ones."""
+        return dict(
+            self.filter(date__isnull=False)
+            .order_by()
+            .values_list("date")
+            .annotate(total=Count("pk"))
+        )
 
     def most_recent(self):
         return self.order_by(

@@ -1,5 +1,3 @@
-from itertools import groupby
-
 from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.decorators import login_required, permission_required
@@ -16,9 +14,10 @@ from topics.paging import FriendlyPaginationMixin, page_or_404
 from topics.search import QueryError, highlight, mark_headline, parse_query
 from topics.services import TaggingError, tag_record, untag_record
 
-from .filters import SORTS, FilterError, SessionFilters
+from .filters import SORTS, FilterError, SessionFilters, without_blanks
 from .forms import AnnotationForm, TagForm
 from .models import Annotation, Appearance, Meeting, Session, Speaker, taggings_prefetch
+from .programme import mark_parallel, neighbours, programme_days
 from .roles import (
     ADD_ANNOTATION,
     ADD_TAGGING,
@@ -47,13 +46,17 @@ def home(request):
         {
             "counts": counts,
             "themes": Tag.objects.themes().with_session_counts(),
-            "meetings": Meeting.objects.with_session_counts(),
+            "meetings": Meeting.objects.with_programme().with_session_counts(),
             "recent_sessions": Session.objects.for_listing().most_recent()[:6],
         },
     )
 
 
 def session_list(request):
+    blank_free = without_blanks(request.GET)
+    if blank_free is not None:
+        # The filters form sends every field; keep the address to the filters chosen.
+        return redirect(f"{request.path}?{blank_free.urlencode()}" if blank_free else request.path)
     try:
         filters = SessionFilters.from_query(request.GET)
     except FilterError as error:
@@ -65,19 +68,24 @@ def session_list(request):
         )
     sessions = filters.apply(Session.objects.all())
     page = page_or_404(Paginator(sessions.for_listing(), SESSIONS_PER_PAGE), request)
+    listed = list(page.object_list)
+    mark_parallel(listed, list(Session.objects.sharing_days_with(listed)))
+    for session in listed:
+        for tagging in session.tagging_list:
+            tagging.filter_url = filters.url_with_tag(tagging.tag.slug)
     return render(
         request,
         "sessions/session_list.html",
         {
             "filters": filters,
             "page_obj": page,
-            "sessions": page.object_list,
+            "sessions": listed,
             "tag_facets": [
                 (tag, filters.url_with_tag(tag.slug))
                 for tag in Tag.objects.counted_within(sessions)
             ],
+            "facets": filters.facets(Session.objects.all()),
             "sorts": [(key, label, filters.url_with_sort(key)) for key, label in SORTS.items()],
-            "meetings": Meeting.objects.all(),
         },
     )
 
@@ -100,21 +108,17 @@ class SessionDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        programme = list(
-            self.object.meeting.sessions.in_programme_order().only(
-                "slug", "title", "date", "start_time", "end_time"
-            )
+        around = neighbours(
+            self.object,
+            list(
+                self.object.meeting.sessions.in_programme_order().only(
+                    "meeting", "slug", "title", "date", "start_time", "end_time"
+                )
+            ),
         )
-        context["parallel_sessions"] = [
-            other
-            for other in programme
-            if other.pk != self.object.pk
-            and other.date == self.object.date
-            and overlaps(other, self.object)
-        ]
-        position = next(i for i, s in enumerate(programme) if s.pk == self.object.pk)
-        context["previous_session"] = programme[position - 1] if position > 0 else None
-        context["next_session"] = programme[position + 1] if position + 1 < len(programme) else None
+        context["parallel_sessions"] = around.parallel
+        context["previous_session"] = around.previous
+        context["next_session"] = around.next
         user = self.request.user
         context["taggings"] = [
             (tagging, tagging.can_be_removed_by(user)) for tagging in self.object.tagging_list
@@ -133,8 +137,13 @@ class SessionDetailView(DetailView):
 
 class MeetingListView(FriendlyPaginationMixin, ListView):
     template_name = "sessions/meeting_list.html"
-    queryset = Meeting.objects.with_session_counts().select_related("country")
+    queryset = Meeting.objects.with_programme().with_session_counts().select_related("country")
     paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["mentioned_meetings"] = Meeting.objects.mentioned_only().order_by("name")
+        return context
 
 
 class MeetingDetailView(DetailView):
@@ -148,34 +157,6 @@ class MeetingDetailView(DetailView):
         sessions = list(self.object.sessions.for_listing().in_programme_order())
         context["programme"] = programme_days(sessions)
         return context
-
-
-def programme_days(sessions: list[Session]) -> list[tuple]:
-    """Sessions grouped by day, then into time slots: sessions that overlap share a slot and
-    are marked parallel."""
-    days = []
-    for day, group in groupby(sessions, key=lambda session: session.date):
-        slots: list[list[Session]] = []
-        for session in group:
-            if slots and any(overlaps(session, other) for other in slots[-1]):
-                slots[-1].append(session)
-            else:
-                slots.append([session])
-        for slot in slots:
-            for session in slot:
-                session.is_parallel = len(slot) > 1
-        days.append((day, slots))
-    return days
-
-
-def overlaps(first: Session, second: Session) -> bool:
-    if not (first.start_time and second.start_time):
-        return False
-    if first.start_time == second.start_time:
-        return True
-    first_end = first.end_time or first.start_time
-    second_end = second.end_time or second.start_time
-    return first.start_time < second_end and second.start_time < first_end
 
 
 class SpeakerListView(FriendlyPaginationMixin, ListView):

@@ -1,12 +1,16 @@
 """Reference records that sessions talk about: themes and tags, UN documents, organisations,
 countries, and the source documents every record is distilled from."""
 
+from dataclasses import dataclass, field
+
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -144,6 +148,11 @@ class Tag(TagBase):
     def get_absolute_url(self):
         return reverse("topics:theme-detail", args=[self.slug])
 
+    @property
+    def kind_label(self) -> str:
+        """What pages call it: "Theme" for a curated theme, "Tag" for one added by staff."""
+        return "Theme" if self.is_theme else "Tag"
+
     def natural_key(self):
         return (self.slug,)
 
@@ -236,6 +245,14 @@ class CountryQuerySet(models.QuerySet):
     def with_session_counts(self):
         return self.annotate(session_count=Count("sessions", distinct=True)).order_by("name")
 
+    def counted_within(self, sessions):
+        """Countries mentioned in any of ``sessions``, each with how many of them."""
+        return (
+            self.filter(sessions__in=sessions.values("pk"))
+            .annotate(session_count=Count("sessions"))
+            .order_by("-session_count", "name")
+        )
+
     def search(self, terms: SearchTerms):
         return self.filter(contains_all(["name"], terms))
 
@@ -267,8 +284,33 @@ class Country(models.Model):
 
 
 class OrganisationQuerySet(models.QuerySet):
-    def with_session_counts(self):
-        return self.annotate(session_count=Count("sessions", distinct=True)).order_by("name")
+    def with_session_counts(self, within=None):
+        """Each organisation with how many sessions name it or had their notes taken for it
+        (of the sessions ``within``, if given)."""
+        session_model = apps.get_model("kb_sessions", "Session")
+        linked = session_model.objects.filter(
+            Q(organisations=OuterRef("pk")) | Q(note_taker_organisation=OuterRef("pk"))
+        )
+        if within is not None:
+            linked = linked.filter(pk__in=within.values("pk"))
+        # Grouping by a constant aggregates every linked session into one row.
+        count = (
+            linked.order_by()
+            .values(group=Value(1))
+            .annotate(total=Count("pk", distinct=True))
+            .values("total")
+        )
+        return self.annotate(
+            session_count=Coalesce(Subquery(count, output_field=models.IntegerField()), 0)
+        ).order_by("name")
+
+    def counted_within(self, sessions):
+        """Organisations involved in any of ``sessions``, each with how many of them."""
+        return (
+            self.with_session_counts(within=sessions)
+            .filter(session_count__gt=0)
+            .order_by("-session_count", "name")
+        )
 
     def search(self, terms: SearchTerms):
         return self.filter(contains_all(["name", "acronym", "description"], terms))
@@ -329,6 +371,35 @@ class DocumentQuerySet(models.QuerySet):
         return self.annotate(session_count=Count("sessions", distinct=True)).order_by(
             "normalized_symbol", "title"
         )
+
+    def counted_within(self, sessions):
+        """Documents cited in any of ``sessions``, each with how many of them cite it."""
+        return (
+            self.filter(sessions__in=sessions.values("pk"))
+            .annotate(session_count=Count("sessions"))
+            .order_by("-session_count", F("normalized_symbol").asc(nulls_last=True), "title")
+        )
+
+    def grouped_by_kind(self) -> list[tuple[str, list["DocumentTitle"]]]:
+        """``(kind, titles)`` pairs in the order kinds are declared. Documents without a
+        symbol that share a kind and a title are the editions of one publication, listed once;
+        titles run newest first, undated last."""
+        titles: dict[tuple[str, str], DocumentTitle] = {}
+        for document in self:
+            if document.normalized_symbol or not document.title.strip():
+                key = (document.kind, f"#{document.pk}")
+            else:
+                key = (document.kind, " ".join(document.title.casefold().split()))
+            titles.setdefault(key, DocumentTitle(document.kind)).editions.append(document)
+        by_kind: dict[str, list[DocumentTitle]] = {}
+        for title in sorted(titles.values(), key=DocumentTitle.sort_key):
+            title.editions.sort(key=lambda document: (document.year is None, -(document.year or 0)))
+            by_kind.setdefault(title.kind, []).append(title)
+        return [
+            (Document.Kind(kind).label, by_kind[kind])
+            for kind in Document.Kind.values
+            if kind in by_kind
+        ]
 
     def search(self, terms: SearchTerms):
         """Documents matching every term, or whose symbol is the whole query in any form."""
@@ -401,6 +472,23 @@ class Document(models.Model):
                 normalize_symbol(self.symbol)
             except MalformedSymbol as error:
                 raise ValidationError({"symbol": str(error)}) from error
+
+
+@dataclass
+class DocumentTitle:
+    """One document, or the editions of one publication (same kind and title), newest first."""
+
+    kind: str
+    editions: list[Document] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.editions[0].title
+
+    def sort_key(self) -> tuple:
+        """Newest first, undated last, then alphabetically."""
+        newest = max((d.year for d in self.editions if d.year is not None), default=None)
+        return (newest is None, -(newest or 0), str(self.editions[0]).casefold())
 
 
 class FormerSlug(models.Model):

@@ -84,9 +84,10 @@ class OrganisationDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         organisation = self.object
         context["sessions"] = (
-            Session.objects.filter(organisations=organisation).for_listing().in_programme_order()
+            Session.objects.involving(organisation).for_listing().in_programme_order()
         )
-        context["noted_sessions"] = organisation.noted_sessions.all()
+        context["noted_count"] = organisation.noted_sessions.count()
+        context["document_groups"] = organisation.documents.all().grouped_by_kind()
         return context
 
 

@@ -46,6 +46,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
+        # The tagged records (sessions, meetings) must exist in the state the copy reads.
+        ('kb_sessions', '0002_initial'),
         ('topics', '0003_load_state'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
