@@ -224,9 +224,7 @@ class SessionFilters:
             Facet.of_records(
                 "organisation",
                 "Organisation",
-                Organisation.objects.counted_within(
-                    self.apply(sessions, without={"organisation"})
-                ),
+                Organisation.objects.counted_within(self.apply(sessions, without={"organisation"})),
                 self.organisation,
                 blank="Any organisation",
                 key=lambda organisation: organisation.slug,

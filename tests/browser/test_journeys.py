@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import TIMEOUT_MS
+
 pytestmark = pytest.mark.browser
 
 SITE = "CCPCJ knowledge base"
@@ -196,3 +198,73 @@ def test_no_horizontal_scrolling_at_320_pixels(page, live_server, assert_accessi
             problems.append(f"{path} is {scroll_width}px wide; overflowing: {culprits}")
         assert_accessible(page)
     assert not problems, "Horizontal scrolling at 320px:\n" + "\n".join(problems)
+
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
+
+
+@pytest.fixture
+def phone(browser, browser_context_args):
+    """A page in a 360 px wide touch screen, as on a small phone."""
+    context = browser.new_context(**{**browser_context_args, **PHONE})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.set_default_navigation_timeout(TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+def test_sign_out_is_visible_and_tappable_on_a_touch_phone(
+    phone, live_server, django_user_model, assert_accessible
+):
+    django_user_model.objects.create_user("amina", password="a-long-pass-phrase")
+    phone.goto(f"{live_server.url}/accounts/login/")
+    phone.get_by_label("Username").fill("amina")
+    phone.get_by_label("Password").fill("a-long-pass-phrase")
+    phone.get_by_role("button", name="Sign in").tap()
+    sign_out = phone.get_by_role("button", name="Sign out")
+    expect(sign_out).to_be_visible()
+    # White on the header's blue, not white on a white button.
+    expect(sign_out).to_have_css("color", "rgb(255, 255, 255)")
+    expect(sign_out).to_have_css("background-color", "rgba(0, 0, 0, 0)")
+    expect(phone.locator(".site-header")).to_have_css("background-color", "rgb(0, 91, 154)")
+    assert_accessible(phone)
+
+    sign_out.tap()
+    expect(phone.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(phone.get_by_role("button", name="Sign out")).to_have_count(0)
+
+
+def test_phone_filters_control_sits_above_the_results(phone, live_server, assert_accessible):
+    phone.goto(f"{live_server.url}/sessions/")
+    filters = phone.locator(".filter-panel > summary")
+    first_result = phone.locator(".session-card").first
+    expect(filters).to_have_text("Filters")
+    assert filters.bounding_box()["y"] < first_result.bounding_box()["y"]
+    # Closed until tapped, so the results start near the top of the screen.
+    speaker = phone.get_by_label("Speaker", exact=True)
+    expect(speaker).to_be_hidden()
+    assert first_result.bounding_box()["y"] < 740
+    assert_accessible(phone)
+
+    filters.tap()
+    expect(speaker).to_be_visible()
+    speaker.select_option(label="Lara Dimitrijevic (1)")
+    phone.get_by_role("button", name="Apply filters").tap()
+    expect(phone).to_have_url(f"{live_server.url}/sessions/?speaker=lara-dimitrijevic")
+    expect(phone.locator("p[aria-live]")).to_contain_text("1 session.")
+    expect(phone.locator(".filter-panel > summary")).to_have_text("Filters (1 active)")
+    expect(phone.locator(".session-card h2")).to_have_text([FEMICIDE_SESSION])
+    assert_accessible(phone)
+
+
+def test_wide_screens_show_the_filters_beside_the_results(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server.url}/sessions/")
+    expect(page.locator(".filter-panel > summary")).to_be_hidden()
+    facets = page.get_by_role("complementary", name="Narrow down")
+    expect(facets.get_by_label("Speaker", exact=True)).to_be_visible()
+    results = page.locator(".session-card").first
+    assert (
+        facets.bounding_box()["x"] > results.bounding_box()["x"] + results.bounding_box()["width"]
+    )
