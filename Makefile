@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test setup lint format load check-deploy benchmark clean
+.PHONY: run test setup lint format load check-deploy benchmark backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,8 +43,19 @@ check-deploy: setup
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# A consistent copy of the whole database, safe while the site runs, in backups/.
+backup: setup
+	$(BIN)/python manage.py backup_kb
+
+# make restore FILE=backups/ccpcj-kb-...: asks first, then migrates an older backup forward.
+restore: setup
+	$(if $(FILE),,$(error Say which backup to restore: make restore FILE=backups/ccpcj-kb-YYYYMMDD-HHMMSS.sqlite3 (or .dump on PostgreSQL)))
+	$(BIN)/python manage.py restore_kb "$(FILE)"
+	$(BIN)/python manage.py migrate --noinput
+
+# Removes what `make setup` rebuilds; never the database or the backups.
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) staticfiles
 
 benchmark: setup
 	$(BIN)/python benchmarks/bench_pages.py
