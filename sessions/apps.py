@@ -1,11 +1,13 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 
 from .roles import create_roles
 
 
-def update_roles(sender, apps, **kwargs):
-    """Give the groups the permissions of models added since their migration."""
+def update_roles(sender, apps=global_apps, **kwargs):
+    """Give the groups the permissions of models added since their migration. ``flush`` sends
+    the signal without ``apps``, as Django's own ``create_permissions`` allows for."""
     try:
         group_model = apps.get_model("auth", "Group")
         permission_model = apps.get_model("auth", "Permission")
