@@ -191,3 +191,7 @@ def test_meetings_only_mentioned_are_listed_apart(client, two_day_meeting):
     page = response.content.decode()
     listed_apart = page.split("Mentioned in the sources", 1)[1]
     assert mentioned.name in listed_apart and dated.name not in listed_apart
+    own_page = client.get(mentioned.get_absolute_url()).content.decode()
+    assert "The sources mention this meeting but record neither its dates nor its sessions." in (
+        own_page
+    )
