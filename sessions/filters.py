@@ -2,6 +2,8 @@
 
 Several themes narrow the list: a session must carry every theme asked for (AND). A filter that
 names nothing known, or a malformed value, is an error shown to the user, never ignored.
+Parameters that are not filters (utm_campaign, the fbclid Facebook adds to shared links) are
+ignored, and the links the page builds leave them out.
 """
 
 import datetime
@@ -107,9 +109,9 @@ class SessionFilters:
 
     @classmethod
     def from_query(cls, query: QueryDict) -> "SessionFilters":
-        unknown = sorted(set(query) - KNOWN_PARAMETERS)
-        if unknown:
-            raise FilterError(400, f"“{unknown[0][:MAX_VALUE_LENGTH]}” is not a session filter.")
+        query = query.copy()
+        for name in set(query) - KNOWN_PARAMETERS:
+            del query[name]
         for name in SINGLE_VALUED:
             if len(query.getlist(name)) > 1:
                 raise FilterError(400, f"Give “{name}” once only.")
