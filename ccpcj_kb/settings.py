@@ -66,12 +66,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the request, so a NUL byte never reaches the database.
+    "ccpcj_kb.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ccpcj_kb.middleware.DatabaseUnavailableMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into a clear page.
     "axes.middleware.AxesMiddleware",
 ]

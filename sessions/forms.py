@@ -1,4 +1,7 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 from topics.services import MAX_TAG_LENGTH
 
@@ -22,3 +25,22 @@ class AnnotationForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 5}),
             "visibility": forms.RadioSelect,
         }
+
+
+class BoundedUsernameMixin:
+    """Refuses a username longer than any account's as a form error. Django's sign-in form only
+    sets the input's maxlength, so an over-long name reached django-axes, which failed to record
+    the attempt (a server error on PostgreSQL)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class SignInForm(BoundedUsernameMixin, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(BoundedUsernameMixin, AdminAuthenticationForm):
+    pass

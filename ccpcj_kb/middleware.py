@@ -1,0 +1,63 @@
+"""HTTP plumbing every page shares and no app owns: refusing requests no browser sends, and a
+clear answer while the database is away."""
+
+import logging
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import InterfaceError, OperationalError
+from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
+
+NUL = "\x00"
+# How long a client is asked to wait before retrying while the database is unreachable.
+RETRY_AFTER_SECONDS = 30
+
+
+class RejectNulBytesMiddleware:
+    """A NUL character in the path, the query string, a form field or a header is a 400.
+
+    No browser sends one, and PostgreSQL refuses text containing it: let through, such a request
+    reaches the database and fails as a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if carries_nul(request):
+            explanation = "The address or the form contained a NUL character, which is never valid."
+            return render(request, "400.html", {"exception": explanation}, status=400)
+        return self.get_response(request)
+
+
+def carries_nul(request) -> bool:
+    headers = (value for name, value in request.META.items() if name.startswith("HTTP_"))
+    if NUL in request.path_info or any(NUL in value for value in headers):
+        return True
+    queries = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    return any(
+        NUL in name or any(NUL in value for value in values)
+        for query in queries
+        for name, values in query.lists()
+    )
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database cannot be reached, pages answer 503 with Retry-After and the site's
+    own error page instead of a server error; the next request after it returns reconnects."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("Database unavailable: %s", exception)
+        # The page must not reach for the database again: no signed-in user, no stored messages.
+        context = {"user": AnonymousUser(), "messages": []}
+        response = render(request, "503.html", context, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
