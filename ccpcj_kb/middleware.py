@@ -1,11 +1,17 @@
-"""HTTP plumbing every page shares and no app owns: refusing requests no browser sends, and a
-clear answer while the database is away."""
+"""HTTP plumbing every page shares and no app owns: refusing requests no browser sends, a clear
+answer while the database is away, and how the sign-in lockout sees the client behind proxies and
+explains itself."""
 
+import ipaddress
 import logging
 
+from axes.helpers import get_cool_off
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.timesince import timeuntil
 
 logger = logging.getLogger(__name__)
 
@@ -61,3 +67,37 @@ class DatabaseUnavailableMiddleware:
         response = render(request, "503.html", context, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+def client_ip(request) -> str:
+    """The address sign-in attempts are counted against (django-axes' AXES_CLIENT_IP_CALLABLE).
+
+    Directly served, it is REMOTE_ADDR. Behind TRUSTED_PROXY_COUNT proxies, each appending the
+    address it was contacted from to X-Forwarded-For, it is the entry that many places from the
+    right: the one the outermost trusted proxy wrote. Entries further left come from the client
+    and are never believed; a header too short to hold that entry leaves REMOTE_ADDR."""
+    remote_addr = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if count == 0 or len(forwarded) < count:
+        return remote_addr
+    try:
+        return str(ipaddress.ip_address(forwarded[-count]))
+    except ValueError:
+        return remote_addr
+
+
+def locked_out(request, original_response, credentials):
+    """The page a locked-out sign-in gets (django-axes' AXES_LOCKOUT_CALLABLE): the wait in words
+    ("15 minutes") where django-axes would give ISO 8601 ("PT15M")."""
+    now = timezone.now()
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "wait": timeuntil(now + get_cool_off(request), now),
+    }
+    return render(
+        request,
+        "registration/locked_out.html",
+        context,
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )

@@ -92,9 +92,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-if env_bool("BEHIND_TLS_PROXY", False):
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_LOCKOUT_CALLABLE = "ccpcj_kb.middleware.locked_out"
+# Attempts are counted per client address. Behind proxies that append to X-Forwarded-For, say how
+# many: the address is then read that many entries from the right, which no client can forge.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "ccpcj_kb.middleware.client_ip"
 
 ROOT_URLCONF = "ccpcj_kb.urls"
 
