@@ -1,6 +1,6 @@
 """HTTP plumbing every page shares and no app owns: refusing requests no browser sends, a clear
-answer while the database is away, and how the sign-in lockout sees the client behind proxies and
-explains itself."""
+answer while the database is away, the response headers Django has no setting for, and how the
+sign-in lockout sees the client behind proxies and explains itself."""
 
 import ipaddress
 import logging
@@ -101,3 +101,24 @@ def locked_out(request, original_response, credentials):
         context,
         status=settings.AXES_HTTP_RESPONSE_CODE,
     )
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy and Cross-Origin-Resource-Policy headers, from settings."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault(
+            "Permissions-Policy",
+            ", ".join(
+                f"{feature}=({' '.join(allowed)})"
+                for feature, allowed in settings.PERMISSIONS_POLICY.items()
+            ),
+        )
+        response.headers.setdefault(
+            "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
+        )
+        return response
