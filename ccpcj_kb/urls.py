@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -7,7 +8,14 @@ from sessions.forms import AdminSignInForm, SignInForm
 admin.site.login_form = AdminSignInForm
 
 accounts = [
-    path("login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=SignInForm,
+            extra_context={"failure_limit": settings.AXES_FAILURE_LIMIT},
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -1,20 +1,76 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.formats import date_format, time_format
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from topics.admin import CitationInline, TaggedRecordAdmin
+from topics.admin import (
+    CitationInline,
+    SourceRequiredCitationInline,
+    TaggedItemInline,
+    TaggedRecordAdmin,
+)
 
 from .models import Annotation, Appearance, Meeting, Session, Speaker
+
+# Meeting names run to 130 characters; change lists show this many so their columns fit.
+SHORT_MEETING_NAME = 40
+
+
+def short_meeting_name(name: str) -> str:
+    return Truncator(name).chars(SHORT_MEETING_NAME)
+
+
+class ShortMeetingNames:
+    """A list filter naming meetings shortly."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        return [(pk, short_meeting_name(name)) for pk, name in choices]
+
+
+class MeetingFilter(ShortMeetingNames, admin.RelatedFieldListFilter):
+    pass
+
+
+class MeetingInUseFilter(ShortMeetingNames, admin.RelatedOnlyFieldListFilter):
+    pass
+
+
+class AppearanceForm(forms.ModelForm):
+    class Meta:
+        # Roles are short ("Speaker 1", "Moderator"); a narrow box lets the row fit 1280 px.
+        widgets = {"role": forms.TextInput(attrs={"size": 12})}
 
 
 class AppearanceInline(admin.TabularInline):
     model = Appearance
+    form = AppearanceForm
     extra = 0
     autocomplete_fields = ["speaker"]
     fields = ["speaker", "role", "affiliation", "order"]
 
 
+class SpeakersInline(AppearanceInline):
+    """A session's speakers; a new session opens with one empty row to fill in."""
+
+    verbose_name = "speaker"
+    verbose_name_plural = "speakers"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None else 0
+
+
+class MeetingSessionForm(forms.ModelForm):
+    class Meta:
+        # Narrower than the admin's usual text box, so a programme row fits 1280 px.
+        widgets = {"title": forms.TextInput(attrs={"size": 30})}
+
+
 class SessionInline(admin.TabularInline):
     model = Session
+    form = MeetingSessionForm
     extra = 0
     fields = ["title", "kind", "date", "start_time", "end_time", "has_notes"]
     show_change_link = True
@@ -22,7 +78,7 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(TaggedRecordAdmin):
-    list_display = ["name", "kind", "number", "city", "start_date", "end_date", "session_count"]
+    list_display = ["name", "kind", "number", "city", "dates", "session_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "city", "venue", "description"]
     autocomplete_fields = ["country", "documents"]
@@ -31,9 +87,9 @@ class MeetingAdmin(TaggedRecordAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "number"]}),
         ("When and where", {"fields": ["start_date", "end_date", "city", "venue", "country"]}),
-        ("Content", {"fields": ["description", "documents", "tags"]}),
+        ("Content", {"fields": ["description", "documents"]}),
     ]
-    inlines = [SessionInline, CitationInline]
+    inlines = [SessionInline, TaggedItemInline, CitationInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(session_count=Count("sessions"))
@@ -42,11 +98,16 @@ class MeetingAdmin(TaggedRecordAdmin):
     def session_count(self, meeting):
         return meeting.session_count
 
+    @admin.display(description="dates", ordering="start_date")
+    def dates(self, meeting):
+        days = [date_format(day, "j M Y") for day in (meeting.start_date, meeting.end_date) if day]
+        return " \N{EN DASH} ".join(dict.fromkeys(days)) or None
+
 
 @admin.register(Session)
 class SessionAdmin(TaggedRecordAdmin):
-    list_display = ["title", "meeting", "date", "start_time", "end_time", "kind", "has_notes"]
-    list_filter = ["meeting", "kind", "has_notes", "tags"]
+    list_display = ["title", "meeting_name", "date", "time", "kind", "has_notes"]
+    list_filter = [("meeting", MeetingFilter), "kind", "has_notes", "tags"]
     list_select_related = ["meeting"]
     search_fields = ["title", "slug", "notes", "note_taker", "appearances__speaker__name"]
     autocomplete_fields = [
@@ -62,9 +123,19 @@ class SessionAdmin(TaggedRecordAdmin):
         (None, {"fields": ["meeting", "title", "slug", "kind"]}),
         ("When", {"fields": ["date", "start_time", "end_time"]}),
         ("Notes", {"fields": ["has_notes", "notes", "note_taker", "note_taker_organisation"]}),
-        ("Links", {"fields": ["tags", "organisations", "documents", "countries"]}),
+        ("Links", {"fields": ["organisations", "documents", "countries"]}),
     ]
-    inlines = [AppearanceInline, CitationInline]
+    inlines = [SpeakersInline, TaggedItemInline, SourceRequiredCitationInline]
+
+    @admin.display(description="meeting", ordering="meeting__name")
+    def meeting_name(self, session):
+        name = session.meeting.name
+        return format_html('<span title="{}">{}</span>', name, short_meeting_name(name))
+
+    @admin.display(description="time", ordering="start_time")
+    def time(self, session):
+        times = [time_format(t, "H:i") for t in (session.start_time, session.end_time) if t]
+        return "\N{EN DASH}".join(times) or None
 
 
 @admin.register(Speaker)
@@ -78,16 +149,21 @@ class SpeakerAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "function", "organisation__name", "organisation__acronym"]
     autocomplete_fields = ["organisation", "country"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [AppearanceInline, CitationInline]
+    inlines = [AppearanceInline, SourceRequiredCitationInline]
 
 
 @admin.register(Appearance)
 class AppearanceAdmin(admin.ModelAdmin):
-    list_display = ["speaker", "session", "role", "affiliation"]
-    list_filter = [("session__meeting", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["speaker", "session_title", "role", "affiliation"]
+    list_filter = [("session__meeting", MeetingInUseFilter)]
     list_select_related = ["speaker", "session"]
     search_fields = ["speaker__name", "session__title", "role", "affiliation"]
     autocomplete_fields = ["speaker", "session"]
+
+    # Not the session itself: the admin keeps a related record's name on one line.
+    @admin.display(description="session", ordering="session__title")
+    def session_title(self, appearance):
+        return appearance.session
 
 
 @admin.register(Annotation)

@@ -1,10 +1,17 @@
+import taggit.models
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
+from django.utils.text import capfirst
+from taggit.managers import TaggableManager
 
 from .models import (
     Citation,
@@ -15,10 +22,18 @@ from .models import (
     Tag,
     TaggedItem,
     TaggingEvent,
-    validate_tag_name,
 )
 from .services import audited_tagging, merge_tags, record_tagging, untag_record
 from .symbols import try_normalize_symbol
+
+
+class SourceRequiredFormSet(BaseGenericInlineFormSet):
+    default_error_messages = {
+        "too_few_forms": (
+            "Cite the source this record comes from: choose a source document below (and "
+            "where in it, if you can). Every record in the knowledge base names its source."
+        )
+    }
 
 
 class CitationInline(GenericTabularInline):
@@ -29,24 +44,49 @@ class CitationInline(GenericTabularInline):
     verbose_name_plural = "sources cited"
 
 
+class SourceRequiredCitationInline(CitationInline):
+    """A new record cannot be saved without citing a source: the form opens with one row
+    to fill in. Records made before the rule can still be edited."""
+
+    formset = SourceRequiredFormSet
+
+    def get_min_num(self, request, obj=None, **kwargs):
+        # On a submitted add form, ``obj`` is the record about to be created.
+        return 1 if obj is None or obj._state.adding else 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_min=True, **kwargs)
+
+
+class TaggingFormSet(BaseGenericInlineFormSet):
+    def clean(self):
+        super().clean()
+        tags = [
+            form.cleaned_data["tag"]
+            for form in self.forms
+            if form.cleaned_data.get("tag") and not self._should_delete_form(form)
+        ]
+        for tag in tags:
+            if tags.count(tag) > 1:
+                raise ValidationError(f"“{tag}” is listed twice: give each tag once.")
+
+
 class TaggedItemInline(GenericTabularInline):
+    """A record's tags, each chosen with an autocomplete, with who added it and when."""
+
     model = TaggedItem
+    formset = TaggingFormSet
     extra = 0
     autocomplete_fields = ["tag"]
     readonly_fields = ["added_by", "added_at"]
+    ordering = ["-tag__is_theme", "tag__name"]
     verbose_name = "tag"
-    verbose_name_plural = "tags"
+    verbose_name_plural = "themes and tags"
 
 
 class TaggedRecordAdmin(admin.ModelAdmin):
-    """For records with a tags field: names typed there follow the tag-name rules, and the tags
-    it adds or removes go on the taggings audit as the editor's."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "tags":
-            field.validators.append(validate_tag_name)
-        return field
+    """For records tagged through a TaggedItemInline: the tags added there are credited to
+    the editor, and what is added or removed goes on the taggings audit."""
 
     def save_related(self, request, form, formsets, change):
         with audited_tagging(record=form.instance, user=request.user):
@@ -72,6 +112,8 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "is_theme", "tagging_count"]
     list_filter = ["is_theme"]
+    # Counting taggings drops the model's ordering; tag suggestions page through it.
+    ordering = ["name"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CitationInline]
@@ -116,15 +158,40 @@ class TagAdmin(admin.ModelAdmin):
         return tag.tagging_count
 
 
+def taggable_models():
+    """The kinds of record whose ``tags`` are stored as TaggedItem rows."""
+    return [
+        model
+        for model in apps.get_models()
+        if any(
+            isinstance(field, TaggableManager) and field.through is TaggedItem
+            for field in model._meta.many_to_many
+        )
+    ]
+
+
+class TaggableKindFilter(admin.RelatedFieldListFilter):
+    """Filters taggings by the kinds of record that can carry tags, and only those."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = "kind of record"
+
+    def field_choices(self, field, request, model_admin):
+        kinds = ContentType.objects.get_for_models(*taggable_models())
+        choices = [(kind.pk, capfirst(model._meta.verbose_name)) for model, kind in kinds.items()]
+        return sorted(choices, key=lambda choice: choice[1])
+
+
 @admin.register(TaggedItem)
 class TaggedItemAdmin(admin.ModelAdmin):
     """Taggings are added and deleted, never rewritten: moving a tag is a removal and an
     addition, and both go on the taggings audit."""
 
-    list_display = ["tag", "tagged_record", "content_type", "added_by", "added_at"]
+    list_display = ["tag_name", "tagged_record", "kind_of_record", "added_by", "added_at"]
     list_filter = [
         "tag__is_theme",
-        "content_type",
+        ("content_type", TaggableKindFilter),
         ("added_by", admin.RelatedOnlyFieldListFilter),
         "added_at",
         "tag",
@@ -138,9 +205,18 @@ class TaggedItemAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")
 
+    # Not the tag itself: the admin keeps a related record's name on one line.
+    @admin.display(description="tag", ordering="tag__name")
+    def tag_name(self, tagging):
+        return tagging.tag.name
+
     @admin.display(description="tagged record")
     def tagged_record(self, tagging):
         return tagging.content_object or f"(deleted {tagging.content_type} {tagging.object_id})"
+
+    @admin.display(description="kind", ordering="content_type__model")
+    def kind_of_record(self, tagging):
+        return capfirst(tagging.content_type.name)
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -255,9 +331,9 @@ class DocumentAdmin(TaggedRecordAdmin):
             None,
             {"fields": ["symbol", "normalized_symbol", "slug", "kind", "title", "popular_name"]},
         ),
-        ("Origin", {"fields": ["issued_by", "year", "description", "tags"]}),
+        ("Origin", {"fields": ["issued_by", "year", "description"]}),
     ]
-    inlines = [CitationInline]
+    inlines = [TaggedItemInline, SourceRequiredCitationInline]
 
     def get_search_results(self, request, queryset, search_term):
         """Any written form of a symbol ("resolution 70/176", "A/Res/70/176") finds it."""
@@ -266,3 +342,10 @@ class DocumentAdmin(TaggedRecordAdmin):
         if normalized:
             results = results | queryset.filter(normalized_symbol=normalized)
         return results, may_have_duplicates
+
+
+# django-taggit registers its own Tag model, which this project does not use (topics.Tag
+# stores the tags), so the admin would list two "Tags". taggit's admin is loaded first (it
+# comes first in INSTALLED_APPS); the guard keeps this working should it ever not be.
+if admin.site.is_registered(taggit.models.Tag):
+    admin.site.unregister(taggit.models.Tag)
