@@ -1,3 +1,5 @@
+"""UN document symbols: every way sources write one comes down to one normalised symbol."""
+
 import pytest
 
 from topics.symbols import MalformedSymbol, normalize_symbol
@@ -22,10 +24,12 @@ from topics.symbols import MalformedSymbol, normalize_symbol
     ],
 )
 def test_written_forms_normalise_to_one_symbol(written, normalized):
+    """Case, spacing, a trailing full stop and the issuing body's name do not matter."""
     assert normalize_symbol(written) == normalized
 
 
 @pytest.mark.parametrize("written", ["", "hello", "A RES 70 176", "<script>", "A/" + "X" * 100])
 def test_malformed_symbols_are_refused(written):
+    """Text that is not a symbol is refused rather than guessed at."""
     with pytest.raises(MalformedSymbol):
         normalize_symbol(written)
