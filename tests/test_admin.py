@@ -41,6 +41,7 @@ REGISTERED = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", REGISTERED)
 def test_changelist_add_and_change_pages_answer(admin_client, model):
+    """Every list, search, add and change page of an editable model answers."""
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     assert admin_client.get(changelist).status_code == 200
@@ -55,6 +56,7 @@ def test_changelist_add_and_change_pages_answer(admin_client, model):
 
 @pytest.mark.django_db
 def test_every_kind_of_record_is_in_the_admin():
+    """Editors find every kind of record in the admin."""
     labels = {model._meta.label for model in admin.site._registry}
     assert {
         "kb_sessions.Meeting",
@@ -122,6 +124,7 @@ def editor_client(client, editor):
 @pytest.mark.django_db
 class TestSearch:
     def test_speaker_by_surname(self, editor_client):
+        """A surname finds that speaker only."""
         speaker = make_speaker(name="Ottoline Quaresmavieux")
         make_speaker(name="Ottoline Other")
         assert changelist_results(editor_client, Speaker, "Quaresmavieux") == [speaker]
@@ -130,10 +133,12 @@ class TestSearch:
         "written", ["A/RES/900/7", "A/Res/900/7", "a/res/900/7", "resolution 900/7", "900/7"]
     )
     def test_resolution_by_any_written_form(self, editor_client, written):
+        """Any written form of a symbol finds the resolution."""
         resolution = make_document(symbol="A/RES/900/7", kind=Document.Kind.RESOLUTION)
         assert changelist_results(editor_client, Document, written) == [resolution]
 
     def test_session_by_speaker_name(self, editor_client):
+        """A speaker's name finds the sessions they spoke at."""
         session = make_session()
         add_speaker(session, make_speaker(name="Ottoline Quaresmavieux"))
         make_session()
@@ -142,6 +147,7 @@ class TestSearch:
 
 @pytest.mark.django_db
 def test_editors_see_who_tagged_what_and_when(editor_client, ngo_staff):
+    """The taggings list, filtered by a person, shows what they tagged."""
     session = make_session()
     tag_record(record=session, name="Test data gaps", user=ngo_staff)
     response = editor_client.get(
@@ -156,6 +162,7 @@ def test_editors_see_who_tagged_what_and_when(editor_client, ngo_staff):
 
 @pytest.mark.django_db
 def test_every_record_has_its_change_history(editor_client):
+    """A record's History page answers."""
     session = make_session()
     assert editor_client.get(admin_url(Session, "history", session.pk)).status_code == 200
 
@@ -184,6 +191,7 @@ class TestTagsInTheAdmin:
         assert f'id="id_{TAGS}-__prefix__-tag" class="admin-autocomplete"' in page
 
     def test_typing_part_of_a_tag_suggests_it(self, editor_client):
+        """The tag box suggests the tags matching what is typed."""
         tag = make_tag(name="Test restorative circles")
         response = editor_client.get(
             reverse("admin:autocomplete"),
@@ -217,6 +225,7 @@ class TestTagsInTheAdmin:
         assert [(t.tag, t.added_by) for t in taggings] == [(added, editor)]
 
     def test_a_tag_given_twice_is_refused_with_a_message(self, editor_client):
+        """The same tag in two rows is a form error naming it, not a server error."""
         session = make_session()
         tag = make_tag(name="Test twice")
         url = admin_url(Session, "change", session.pk)
@@ -305,6 +314,7 @@ class TestNewRecordsCiteTheirSource:
 
     @pytest.mark.parametrize(("model", "fields"), NEW_RECORDS)
     def test_a_new_record_citing_its_source_is_saved(self, editor_client, model, fields):
+        """With its source filled in, the new record is saved with that citation."""
         source = make_source()
         add = admin_url(model, "add")
         data = {**form_data(editor_client.get(add)), **fields()}
@@ -316,6 +326,7 @@ class TestNewRecordsCiteTheirSource:
 
     @pytest.mark.parametrize("make_record", [make_session, make_speaker, make_document])
     def test_records_made_before_the_rule_can_still_be_edited(self, editor_client, make_record):
+        """A record without a citation, made before the rule, still saves when edited."""
         record = make_record()
         url = admin_url(type(record), "change", record.pk)
         response = editor_client.post(url, form_data(editor_client.get(url)))
@@ -344,6 +355,7 @@ class TestLongMeetingNames:
     def test_the_session_list_shortens_them_and_keeps_the_whole_name_as_a_tooltip(
         self, editor_client
     ):
+        """The meeting column shows the first 40 characters; the whole name is its tooltip."""
         session = make_session(meeting=make_meeting(name=LONG_NAME))
         response = editor_client.get(admin_url(Session, "changelist"))
         page = response.content.decode()
@@ -354,6 +366,7 @@ class TestLongMeetingNames:
         assert session.title in page
 
     def test_the_session_list_filter_shortens_them(self, editor_client):
+        """The meeting filter of the session list names meetings shortly."""
         meeting = make_meeting(name=LONG_NAME)
         make_session(meeting=meeting)
         response = editor_client.get(admin_url(Session, "changelist"))
@@ -361,6 +374,7 @@ class TestLongMeetingNames:
         assert (meeting.pk, Truncator(LONG_NAME).chars(SHORT_MEETING_NAME)) in (spec.lookup_choices)
 
     def test_the_appearance_list_filter_shortens_them(self, editor_client):
+        """The meeting filter of the appearance list names meetings shortly."""
         add_speaker(make_session(meeting=make_meeting(name=LONG_NAME)))
         add_speaker(make_session())
         page = editor_client.get(admin_url(Appearance, "changelist")).content.decode()

@@ -109,6 +109,7 @@ def test_meeting_cards_do_not_repeat_the_meeting(client, kb):
 
 
 def test_session_without_notes_says_so(client, kb):
+    """A session nobody took notes at says so instead of showing an empty section."""
     page = html(client.get(kb.plenary.get_absolute_url()))
     assert "No notes were taken at this session." in page
 
@@ -123,6 +124,7 @@ def test_notes_html_is_sanitized(client):
 
 
 def test_speaker_page_lists_every_session_they_spoke_at(client, kb):
+    """A speaker's page links to each session they spoke at, in any meeting."""
     elsewhere = make_session(date=DAY_TWO)
     add_speaker(elsewhere, kb.speaker)
     page = html(client.get(kb.speaker.get_absolute_url()))
@@ -139,6 +141,7 @@ def test_any_written_form_of_a_symbol_redirects_to_the_resolution(client, kb, wr
 
 
 def test_resolution_page_lists_its_sources_and_the_sessions_citing_it(client, kb):
+    """A resolution's page names the sources citing it and links to the sessions that do."""
     response = client.get(kb.resolution.get_absolute_url())
     assert response.status_code == 200
     assert f'href="{kb.source.get_absolute_url()}"' in html(response)
@@ -147,6 +150,7 @@ def test_resolution_page_lists_its_sources_and_the_sessions_citing_it(client, kb
 
 
 def test_unknown_document_is_a_helpful_404(client):
+    """An unknown symbol is a 404 that names the symbol asked for."""
     response = client.get("/documents/A/RES/99/999/")
     assert response.status_code == 404
     assert "No document “A/RES/99/999”" in html(response)
@@ -166,6 +170,7 @@ def test_unknown_document_is_a_helpful_404(client):
     ],
 )
 def test_index_pages_answer(client, kb, url):
+    """Each index answers with a page headed once."""
     response = client.get(url)
     assert response.status_code == 200
     assert html(response).count("<h1") == 1
@@ -211,6 +216,7 @@ class TestSessionFilters:
         assert "<strong>all</strong>" in html(response)
 
     def test_active_filters_are_removable_chips(self, client, kb):
+        """Each active theme is a chip whose link removes that theme only."""
         response = client.get("/sessions/", {"tag": [kb.theme.slug, kb.other_theme.slug]})
         chips = {chip.label: chip.remove_url for chip in response.context["filters"].chips()}
         assert chips == {
@@ -225,6 +231,7 @@ class TestSessionFilters:
         assert counts == {kb.theme.slug: 2, kb.other_theme.slug: 2}
 
     def test_meeting_and_date_range(self, client, kb):
+        """A meeting and a date range combine: that meeting's sessions on those days."""
         response = client.get(
             "/sessions/", {"meeting": kb.meeting.slug, "from": DAY_ONE, "to": DAY_ONE}
         )
@@ -236,14 +243,17 @@ class TestSessionFilters:
         [("speaker", "speaker"), ("organisation", "organisation"), ("country", "country")],
     )
     def test_speaker_organisation_and_country(self, client, kb, name, record):
+        """Filtering by a speaker, an organisation or a country lists the sessions linked to it."""
         response = client.get("/sessions/", {name: getattr(kb, record).slug})
         assert listed_slugs(response) == slugs(kb.panel)
 
     @pytest.mark.parametrize("written", ["A/RES/900/7", "resolution 900/7", "900/7"])
     def test_resolution_in_any_written_form(self, client, kb, written):
+        """The resolution filter accepts any written form of the symbol."""
         assert listed_slugs(client.get("/sessions/", {"resolution": written})) == slugs(kb.panel)
 
     def test_sort_newest_first_with_undated_sessions_last(self, client, kb):
+        """Newest first orders by date and time, and sessions without a date come last."""
         undated = make_session(meeting=kb.meeting, title="Undated side event")
         response = client.get("/sessions/", {"meeting": kb.meeting.slug, "sort": "-date"})
         assert listed_slugs(response) == slugs(
@@ -251,11 +261,13 @@ class TestSessionFilters:
         )
 
     def test_a_staff_tag_is_a_filter_at_once(self, client, kb):
+        """A tag added by staff filters the list as soon as it exists."""
         tag = make_tag(name="Data gaps in testing")
         kb.panel.tags.add(tag)
         assert listed_slugs(client.get("/sessions/", {"tag": tag.slug})) == slugs(kb.panel)
 
     def test_empty_result_has_a_clear_empty_state(self, client, kb):
+        """Filters matching nothing say so on a normal page."""
         response = client.get("/sessions/", {"tag": kb.theme.slug, "from": "2099-01-01"})
         assert response.status_code == 200
         assert "No session matches these filters." in html(response)
@@ -294,6 +306,8 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("url", "status"), BAD_INPUT)
 def test_bad_input_gets_a_helpful_4xx_and_is_never_echoed_raw(client, url, status):
+    """Unknown records, malformed values and page numbers get a 4xx page with a heading;
+    what was typed is never echoed as markup."""
     response = client.get(url)
     assert response.status_code == status
     page = html(response)
@@ -303,6 +317,7 @@ def test_bad_input_gets_a_helpful_4xx_and_is_never_echoed_raw(client, url, statu
 
 
 def test_unknown_theme_names_it_and_points_to_the_themes(client):
+    """Filtering by a theme that does not exist names it and links to the list of themes."""
     page = html(client.get("/sessions/?tag=no-such-theme"))
     assert "There is no theme or tag called “no-such-theme”." in page
     assert 'href="/themes/"' in page
@@ -326,6 +341,7 @@ def search_results(client, query, group_label):
 
 class TestSearch:
     def test_speaker_surname_finds_the_speaker_and_their_session(self, client, kb):
+        """A surname finds the speaker and the session whose notes name them."""
         sessions = search_results(client, "Quaresmavieux", "Sessions")
         speakers = search_results(client, "Quaresmavieux", "Speakers")
         assert [s.slug for s in sessions] == slugs(kb.panel)
@@ -333,35 +349,42 @@ class TestSearch:
 
     @pytest.mark.parametrize("query", ["A/RES/900/7", "A/Res/900/7", "900/7", "resolution 900/7"])
     def test_resolution_symbol_in_any_form(self, client, kb, query):
+        """Any written form of a symbol finds the resolution, and only it."""
         assert search_results(client, query, "Resolutions and documents") == [kb.resolution]
 
     def test_popular_name_finds_the_document(self, client):
+        """A document's popular name finds it."""
         make_document(symbol="A/RES/900/8", kind="rules", popular_name="Zanzibar Test Rules")
         page = html(client.get("/search/", {"q": "Zanzibar Test Rules"}))
         assert "A/RES/900/8" in page
 
     def test_several_words_match_all_of_them_in_any_field(self, client):
+        """Every word must match, each in the title or the notes."""
         session = make_session(title="Legal aid for women", notes="A talk on Qwertystan.")
         make_session(title="Legal aid elsewhere", notes="Nothing more.")
         found = search_results(client, "legal qwertystan", "Sessions")
         assert [s.slug for s in found] == [session.slug]
 
     def test_quoted_phrase_matches_exactly(self, client):
+        """Quoted words match only as that phrase, in that order."""
         exact = make_session(title="Zebra quokka rules", notes="")
         make_session(title="Quokka and the zebra plains", notes="")
         found = search_results(client, '"zebra quokka"', "Sessions")
         assert [s.slug for s in found] == [exact.slug]
 
     def test_matches_are_highlighted_in_snippets(self, client, kb):
+        """The words found are marked in the results."""
         page = html(client.get("/search/", {"q": "Quaresmavieux"}))
         assert "<mark>Quaresmavieux</mark>" in page
 
     def test_empty_query_explains_what_to_type(self, client):
+        """An empty search explains what can be searched for."""
         response = client.get("/search/", {"q": "   "})
         assert response.status_code == 200
         assert "Type something to search for" in html(response)
 
     def test_absurdly_long_query_is_refused_with_a_message(self, client):
+        """A query over 200 characters is refused with a message and not echoed back whole."""
         response = client.get("/search/", {"q": "x" * 5000})
         assert response.status_code == 400
         assert "Searches are limited to 200 characters" in html(response)
