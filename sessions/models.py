@@ -10,7 +10,15 @@ from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
-from topics.models import Citation, Country, Document, Organisation, TaggedItem
+from topics.models import (
+    Citation,
+    Country,
+    Document,
+    KeepsFormerSlugs,
+    Organisation,
+    SlugQuerySet,
+    TaggedItem,
+)
 from topics.search import HEADLINE_START, HEADLINE_STOP, SearchTerms, contains_all
 
 from .markdown import render_markdown
@@ -29,7 +37,7 @@ def taggings_prefetch():
     )
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(SlugQuerySet):
     def with_session_counts(self):
         # Aggregating drops Meta.ordering, so order explicitly.
         return self.annotate(session_count=Count("sessions")).order_by(
@@ -53,7 +61,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(models.Model):
+class Meeting(KeepsFormerSlugs, models.Model):
     class Kind(models.TextChoices):
         COMMISSION_SESSION = "commission-session", "Commission session"
         CONGRESS = "congress", "Crime Congress"
@@ -100,7 +108,7 @@ class Meeting(models.Model):
         return (self.slug,)
 
 
-class SpeakerQuerySet(models.QuerySet):
+class SpeakerQuerySet(SlugQuerySet):
     def for_listing(self):
         return (
             self.select_related("organisation", "country")
@@ -120,7 +128,7 @@ class SpeakerQuerySet(models.QuerySet):
         )
 
 
-class Speaker(models.Model):
+class Speaker(KeepsFormerSlugs, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
     honorific = models.CharField(max_length=50, blank=True, help_text="Mr, Ms, Justice, …")
@@ -148,7 +156,7 @@ class Speaker(models.Model):
         return (self.slug,)
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(SlugQuerySet):
     def for_listing(self):
         """Everything a list row shows, in a fixed number of queries however many rows."""
         return self.select_related("meeting").prefetch_related(
@@ -239,7 +247,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(contains_all(["title", "notes"], terms)).order_by("date", "pk")
 
 
-class Session(models.Model):
+class Session(KeepsFormerSlugs, models.Model):
     """A plenary sitting, side event, panel or agenda item within a meeting."""
 
     class Kind(models.TextChoices):

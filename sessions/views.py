@@ -11,6 +11,7 @@ from django.views.generic import DetailView, ListView
 
 from topics.models import Citation, Country, Document, Organisation, SourceDocument, Tag
 from topics.paging import FriendlyPaginationMixin, page_or_404
+from topics.permalinks import FormerSlugRedirectMixin
 from topics.search import QueryError, highlight, mark_headline, parse_query
 from topics.services import TaggingError, tag_record, untag_record
 
@@ -90,7 +91,7 @@ def session_list(request):
     )
 
 
-class SessionDetailView(DetailView):
+class SessionDetailView(FormerSlugRedirectMixin, DetailView):
     template_name = "sessions/session_detail.html"
     queryset = Session.objects.select_related(
         "meeting", "note_taker_organisation"
@@ -146,7 +147,7 @@ class MeetingListView(FriendlyPaginationMixin, ListView):
         return context
 
 
-class MeetingDetailView(DetailView):
+class MeetingDetailView(FormerSlugRedirectMixin, DetailView):
     template_name = "sessions/meeting_detail.html"
     queryset = Meeting.objects.select_related("country").prefetch_related(
         "documents", Prefetch("citations", queryset=Citation.objects.select_related("source"))
@@ -165,7 +166,7 @@ class SpeakerListView(FriendlyPaginationMixin, ListView):
     paginate_by = 50
 
 
-class SpeakerDetailView(DetailView):
+class SpeakerDetailView(FormerSlugRedirectMixin, DetailView):
     template_name = "sessions/speaker_detail.html"
     queryset = Speaker.objects.select_related("organisation", "country").prefetch_related(
         Prefetch(

@@ -22,6 +22,31 @@ from .search import SearchTerms, contains_all
 from .symbols import MalformedSymbol, normalize_symbol, try_normalize_symbol
 
 
+class SlugQuerySet(models.QuerySet):
+    """Records known by their slug, also in serialised data (``natural_key``)."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class KeepsFormerSlugs:
+    """A record whose old slug keeps working after an editor changes it (or merges it into
+    another): old links redirect, and fixtures naming the old slug find the record."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_slug = instance.__dict__.get("slug")
+        return instance
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        saved_slug = getattr(self, "_saved_slug", None)
+        if saved_slug and saved_slug != self.slug:
+            FormerSlug.objects.retire(self, saved_slug)
+        self._saved_slug = self.slug
+
+
 class SourceDocument(models.Model):
     class Kind(models.TextChoices):
         OBSERVER_NOTES = "observer-notes", "Observer's notes"
@@ -37,6 +62,8 @@ class SourceDocument(models.Model):
     date = models.DateField(null=True, blank=True)
     author = models.CharField(max_length=300, blank=True)
     description = models.TextField(blank=True)
+
+    objects = SlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["file_name"]
@@ -96,7 +123,7 @@ def validate_tag_name(name: str) -> None:
         )
 
 
-class TagQuerySet(models.QuerySet):
+class TagQuerySet(SlugQuerySet):
     def themes(self):
         return self.filter(is_theme=True)
 
@@ -129,7 +156,7 @@ class TagQuerySet(models.QuerySet):
         return self.listed().filter(contains_all(["name", "description"], terms))
 
 
-class Tag(TagBase):
+class Tag(KeepsFormerSlugs, TagBase):
     """A tag on sessions, documents and meetings. Curated themes carry a description."""
 
     name = models.CharField("name", unique=True, max_length=100, validators=[validate_tag_name])
@@ -241,7 +268,7 @@ class TaggingEvent(models.Model):
         return f"{self.user or 'Someone'} {self.action} “{self.tag_name}” on {self.record_name}"
 
 
-class CountryQuerySet(models.QuerySet):
+class CountryQuerySet(SlugQuerySet):
     def with_session_counts(self):
         return self.annotate(session_count=Count("sessions", distinct=True)).order_by("name")
 
@@ -257,7 +284,7 @@ class CountryQuerySet(models.QuerySet):
         return self.filter(contains_all(["name"], terms))
 
 
-class Country(models.Model):
+class Country(KeepsFormerSlugs, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
     ccpcj_member = models.BooleanField(
@@ -283,7 +310,7 @@ class Country(models.Model):
         return (self.slug,)
 
 
-class OrganisationQuerySet(models.QuerySet):
+class OrganisationQuerySet(SlugQuerySet):
     def with_session_counts(self, within=None):
         """Each organisation with how many sessions name it or had their notes taken for it
         (of the sessions ``within``, if given)."""
@@ -316,7 +343,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(contains_all(["name", "acronym", "description"], terms))
 
 
-class Organisation(models.Model):
+class Organisation(KeepsFormerSlugs, models.Model):
     class Kind(models.TextChoices):
         UN_ENTITY = "un-entity", "UN entity"
         UN_BODY = "un-body", "UN intergovernmental body"
@@ -359,7 +386,7 @@ class Organisation(models.Model):
         return (self.slug,)
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(SlugQuerySet):
     def matching_symbol(self, written: str):
         """Documents whose symbol is any written form of ``written``."""
         normalized = try_normalize_symbol(written)
@@ -410,7 +437,7 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(by_text)
 
 
-class Document(models.Model):
+class Document(KeepsFormerSlugs, models.Model):
     """A UN resolution or document, or a publication such as a handbook or tool."""
 
     class Kind(models.TextChoices):
@@ -467,6 +494,8 @@ class Document(models.Model):
         return (self.slug,)
 
     def clean(self):
+        if not self.symbol and not self.title:
+            raise ValidationError("A document needs a symbol or a title, so it has a name.")
         if self.symbol:
             try:
                 normalize_symbol(self.symbol)
@@ -491,6 +520,25 @@ class DocumentTitle:
         return (newest is None, -(newest or 0), str(self.editions[0]).casefold())
 
 
+class FormerSlugQuerySet(models.QuerySet):
+    def retire(self, record: models.Model, slug: str) -> None:
+        """Remember that ``record`` was known as ``slug``; its current slug is live again."""
+        content_type = ContentType.objects.get_for_model(record)
+        self.filter(content_type=content_type, slug=record.slug).delete()
+        self.update_or_create(
+            content_type=content_type, slug=slug, defaults={"object_id": record.pk}
+        )
+
+    def find(self, model: type[models.Model], slug: str):
+        """The record of ``model`` once known as ``slug``, or None."""
+        former = self.filter(
+            content_type=ContentType.objects.get_for_model(model), slug=slug
+        ).first()
+        if former is None:
+            return None
+        return model._default_manager.filter(pk=former.object_id).first()
+
+
 class FormerSlug(models.Model):
     """An address a record used to have: a slug changed in the admin, or a tag merged into
     another. Old links redirect to the record, and fixtures naming the old key find it."""
@@ -500,6 +548,8 @@ class FormerSlug(models.Model):
     content_object = GenericForeignKey("content_type", "object_id")
     slug = models.CharField(max_length=120)
     retired_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FormerSlugQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -1,12 +1,21 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView
 
 from sessions.models import Session
 
-from .models import Citation, Country, Document, Organisation, SourceDocument, Tag
+from .models import (
+    Citation,
+    Country,
+    Document,
+    FormerSlug,
+    Organisation,
+    SourceDocument,
+    Tag,
+)
 from .paging import FriendlyPaginationMixin, page_or_404
+from .permalinks import FormerSlugRedirectMixin, redirect_from_former_slug
 from .symbols import try_normalize_symbol
 
 SESSIONS_PER_PAGE = 20
@@ -26,7 +35,9 @@ class ThemeListView(FriendlyPaginationMixin, ListView):
 
 
 def theme_detail(request, slug):
-    tag = get_object_or_404(Tag.objects.prefetch_related(citations_prefetch()), slug=slug)
+    tag = Tag.objects.prefetch_related(citations_prefetch()).filter(slug=slug).first()
+    if tag is None:
+        return redirect_from_former_slug(Tag, slug)
     sessions = Session.objects.tagged_with_all([tag]).for_listing().in_programme_order()
     page = page_or_404(Paginator(sessions, SESSIONS_PER_PAGE), request)
     documents = Document.objects.filter(tagged_items__tag=tag).select_related("issued_by")
@@ -60,6 +71,8 @@ def document_detail(request, key):
             Document.objects.filter(slug=key).first()
         )
         if found is None:
+            found = FormerSlug.objects.find(Document, key)
+        if found is None:
             normalized = try_normalize_symbol(key)
             shown = normalized or key[:80]
             return render(request, "topics/document_missing.html", {"key": shown}, status=404)
@@ -75,7 +88,7 @@ class OrganisationListView(FriendlyPaginationMixin, ListView):
     paginate_by = 50
 
 
-class OrganisationDetailView(DetailView):
+class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
     queryset = Organisation.objects.select_related("country", "parent").prefetch_related(
         "children", "speakers", "documents", citations_prefetch()
     )
@@ -100,7 +113,7 @@ class CountryListView(FriendlyPaginationMixin, ListView):
         return queryset.filter(ccpcj_member=True) if self.request.GET.get("member") else queryset
 
 
-class CountryDetailView(DetailView):
+class CountryDetailView(FormerSlugRedirectMixin, DetailView):
     queryset = Country.objects.prefetch_related(
         "speakers", "organisations", "meetings", citations_prefetch()
     )
