@@ -358,7 +358,7 @@ class Annotation(models.Model):
     """A note NGO staff add to a session, in Markdown (sanitized when shown)."""
 
     class Visibility(models.TextChoices):
-        SHARED = "shared", "Shared with signed-in staff"
+        SHARED = "shared", "Shared with NGO staff and editors"
         PRIVATE = "private", "Private to me"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="annotations")

@@ -1,5 +1,10 @@
 """The roles people have, as auth groups with their permissions."""
 
+import operator
+from functools import reduce
+
+from django.db.models import Q
+
 NGO_STAFF = "NGO staff"
 EDITORS = "Editors"
 
@@ -32,10 +37,16 @@ EDITOR_APPS = ["kb_sessions", "topics"]
 def create_roles(group_model, permission_model) -> None:
     """Create or complete both groups; takes the models so a migration can pass its own."""
     ngo_staff, _ = group_model.objects.get_or_create(name=NGO_STAFF)
+    # Filter, not get: after a partial migrate some of these models may not exist yet.
     ngo_staff.permissions.add(
-        *(
-            permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            for app_label, codename in NGO_STAFF_PERMISSIONS
+        *permission_model.objects.filter(
+            reduce(
+                operator.or_,
+                (
+                    Q(content_type__app_label=app_label, codename=codename)
+                    for app_label, codename in NGO_STAFF_PERMISSIONS
+                ),
+            )
         )
     )
     editors, _ = group_model.objects.get_or_create(name=EDITORS)
