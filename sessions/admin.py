@@ -84,6 +84,9 @@ class MeetingAdmin(TaggedRecordAdmin):
     autocomplete_fields = ["country", "documents"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
+    # Explicit, because counting sessions drops the model's default ordering (and the
+    # autocomplete then pages through an unordered list).
+    ordering = ["-start_date", "name"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "number"]}),
         ("When and where", {"fields": ["start_date", "end_date", "city", "venue", "country"]}),
