@@ -92,6 +92,22 @@ class Facet:
         return cls.of_choices(name, label, choices, chosen, blank=blank)
 
 
+# Filters that choose one record: (query parameter and attribute, label, model, the value a
+# record is chosen by).
+RECORD_FACETS = [
+    ("meeting", "Meeting", Meeting, lambda meeting: meeting.slug),
+    ("speaker", "Speaker", Speaker, lambda speaker: speaker.slug),
+    ("organisation", "Organisation", Organisation, lambda organisation: organisation.slug),
+    ("country", "Country", Country, lambda country: country.slug),
+    (
+        "resolution",
+        "Resolution or document",
+        Document,
+        lambda document: document.normalized_symbol or document.slug,
+    ),
+]
+
+
 @dataclass
 class SessionFilters:
     tags: list = field(default_factory=list)
@@ -208,45 +224,14 @@ class SessionFilters:
         list: those of the other filters that it matches."""
         facets = [
             Facet.of_records(
-                "meeting",
-                "Meeting",
-                Meeting.objects.counted_within(self.apply(sessions, without={"meeting"})),
-                self.meeting,
-                blank="Any meeting",
-                key=lambda meeting: meeting.slug,
-            ),
-            Facet.of_records(
-                "speaker",
-                "Speaker",
-                Speaker.objects.counted_within(self.apply(sessions, without={"speaker"})),
-                self.speaker,
-                blank="Any speaker",
-                key=lambda speaker: speaker.slug,
-            ),
-            Facet.of_records(
-                "organisation",
-                "Organisation",
-                Organisation.objects.counted_within(self.apply(sessions, without={"organisation"})),
-                self.organisation,
-                blank="Any organisation",
-                key=lambda organisation: organisation.slug,
-            ),
-            Facet.of_records(
-                "country",
-                "Country",
-                Country.objects.counted_within(self.apply(sessions, without={"country"})),
-                self.country,
-                blank="Any country",
-                key=lambda country: country.slug,
-            ),
-            Facet.of_records(
-                "resolution",
-                "Resolution or document",
-                Document.objects.counted_within(self.apply(sessions, without={"resolution"})),
-                self.resolution,
-                blank="Any resolution or document",
-                key=lambda document: document.normalized_symbol or document.slug,
-            ),
+                name,
+                label,
+                model.objects.counted_within(self.apply(sessions, without={name})),
+                getattr(self, name),
+                blank=f"Any {label.lower()}",
+                key=key,
+            )
+            for name, label, model, key in RECORD_FACETS
         ]
         kinds = self.apply(sessions, without={"kind"}).kinds_counted()
         facets.append(
