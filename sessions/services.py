@@ -528,10 +528,7 @@ class _Merge:
                     content_type=content_type, object_id=pk, tag_id__in=removed
                 ).delete()
                 TaggedItem.objects.bulk_create(
-                    TaggedItem(
-                        content_type=content_type, object_id=pk, tag_id=tag, from_fixtures=True
-                    )
-                    for tag in added
+                    TaggedItem(content_type=content_type, object_id=pk, tag_id=tag) for tag in added
                 )
             elif name == SPEAKERS:
                 Appearance.objects.filter(session_id=pk, speaker_id__in=removed).delete()

@@ -196,11 +196,6 @@ class TaggedItem(GenericTaggedItemBase):
         related_name="taggings",
     )
     added_at = models.DateTimeField(auto_now_add=True)
-    from_fixtures = models.BooleanField(
-        default=False,
-        editable=False,
-        help_text="Made by load_kb from the fixtures, which may take it away again.",
-    )
 
     class Meta:
         verbose_name = "tagging"
