@@ -13,9 +13,20 @@ def record_existing_taggings(apps, schema_editor):
     TaggedItem = apps.get_model("topics", "TaggedItem")
     TaggingEvent = apps.get_model("topics", "TaggingEvent")
     events = []
-    for tagging in TaggedItem.objects.filter(added_by__isnull=False).select_related(
-        "tag", "content_type"
-    ):
+    # Only the columns it copies: later migrations may drop others.
+    taggings = (
+        TaggedItem.objects.filter(added_by__isnull=False)
+        .select_related("tag", "content_type")
+        .only(
+            "object_id",
+            "added_by",
+            "added_at",
+            "tag__name",
+            "content_type__app_label",
+            "content_type__model",
+        )
+    )
+    for tagging in taggings:
         content_type = tagging.content_type
         model = apps.get_model(content_type.app_label, content_type.model)
         record = model.objects.filter(pk=tagging.object_id).first()
