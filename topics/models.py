@@ -1,6 +1,7 @@
 """Reference records that sessions talk about: themes and tags, UN documents, organisations,
 countries, and the source documents every record is distilled from."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -326,13 +327,33 @@ class OrganisationQuerySet(SlugQuerySet):
             session_count=Coalesce(Subquery(count, output_field=models.IntegerField()), 0)
         ).order_by("name")
 
-    def counted_within(self, sessions):
-        """Organisations involved in any of ``sessions``, each with how many of them."""
-        return (
-            self.with_session_counts(within=sessions)
-            .filter(session_count__gt=0)
-            .order_by("-session_count", "name")
+    def counted_within(self, sessions) -> list["Organisation"]:
+        """Organisations involved in any of ``sessions`` (named, or noted for), each with how
+        many of them, most first. The (organisation, session) pairs come from one UNION and are
+        counted here: a correlated count per organisation scans every session for each one."""
+        session_model = apps.get_model("kb_sessions", "Session")
+        session_ids = sessions.order_by().values("pk")
+        shown = ["slug", "name", "acronym"]
+        named = session_model.organisations.through.objects.filter(
+            session__in=session_ids
+        ).values_list("session_id", "organisation_id", *(f"organisation__{f}" for f in shown))
+        noted = (
+            session_model.objects.filter(pk__in=session_ids, note_taker_organisation__isnull=False)
+            .order_by()
+            .values_list(
+                "pk",
+                "note_taker_organisation_id",
+                *(f"note_taker_organisation__{f}" for f in shown),
+            )
         )
+        organisations = {}
+        counts = Counter()
+        for _session, pk, *values in named.union(noted):
+            organisations[pk] = self.model(pk=pk, **dict(zip(shown, values, strict=True)))
+            counts[pk] += 1
+        for pk, organisation in organisations.items():
+            organisation.session_count = counts[pk]
+        return sorted(organisations.values(), key=lambda o: (-o.session_count, o.name))
 
     def search(self, terms: SearchTerms):
         return self.filter(contains_all(["name", "acronym", "description"], terms))
