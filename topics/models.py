@@ -349,7 +349,8 @@ class OrganisationQuerySet(SlugQuerySet):
         organisations = {}
         counts = Counter()
         for _session, pk, *values in named.union(noted):
-            organisations[pk] = self.model(pk=pk, **dict(zip(shown, values, strict=True)))
+            if pk not in organisations:
+                organisations[pk] = self.model(pk=pk, **dict(zip(shown, values, strict=True)))
             counts[pk] += 1
         for pk, organisation in organisations.items():
             organisation.session_count = counts[pk]
