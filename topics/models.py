@@ -79,6 +79,61 @@ class SourceDocument(models.Model):
         return (self.slug,)
 
 
+class PassageQuerySet(models.QuerySet):
+    def headings(self):
+        return self.filter(kind=Passage.Kind.HEADING)
+
+
+class Passage(models.Model):
+    """One heading, paragraph, list item or footnote of a source document, in the document's
+    order and words. Passages are the source's own text: the loader keeps them as the fixtures
+    give them, and the admin shows them read-only."""
+
+    class Kind(models.TextChoices):
+        HEADING = "heading", "Heading"
+        PARAGRAPH = "paragraph", "Paragraph"
+        LIST_ITEM = "list-item", "List item"
+        FOOTNOTE = "footnote", "Footnote"
+
+    source = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="passages")
+    position = models.PositiveIntegerField(help_text="Order within the source, from 0.")
+    anchor = models.SlugField(
+        max_length=60, help_text="Unique within the source: para-7, para-43-c, fn-5, h-summary."
+    )
+    label = models.CharField(
+        max_length=30, blank=True, help_text="As the document numbers it: 7, 43 (c), fn. 5."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Heading level, 1 for the document's main sections."
+    )
+    heading = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="passages_under",
+        help_text="The nearest heading it sits under.",
+    )
+    text = models.TextField()
+
+    objects = PassageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "anchor"], name="one_passage_per_anchor"),
+            models.UniqueConstraint(fields=["source", "position"], name="one_passage_per_place"),
+        ]
+
+    def __str__(self):
+        label = self.label or self.get_kind_display()
+        return f"{self.source}, {label}"
+
+    def get_absolute_url(self):
+        return f"{self.source.get_absolute_url()}#{self.anchor}"
+
+
 class Citation(models.Model):
     """Where in a source document a record was distilled from."""
 
@@ -88,6 +143,12 @@ class Citation(models.Model):
     content_object = GenericForeignKey("content_type", "object_id")
     location = models.CharField(
         max_length=200, blank=True, help_text="Day, section or paragraph within the source."
+    )
+    passages = models.ManyToManyField(
+        Passage,
+        blank=True,
+        related_name="citations",
+        help_text="The passages the location names (para. 13 → paragraph 13).",
     )
 
     class Meta:
