@@ -20,7 +20,16 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.text import slugify
 
-from topics.models import Citation, Country, Document, Organisation, SourceDocument, Tag
+from topics.models import (
+    Citation,
+    Country,
+    Document,
+    Organisation,
+    Passage,
+    SourceDocument,
+    Tag,
+)
+from topics.provenance import PassageIndex, PassageRef, UnresolvedLocation
 from topics.symbols import MalformedSymbol, normalize_symbol
 
 from .models import Appearance, Meeting, Session, Speaker
@@ -186,6 +195,9 @@ KINDS: dict[str, Kind] = {
     ]
 }
 RECORD_KINDS = [name for name in KINDS if name != "sources"]
+# The fields of a passage, in the order the files write them (passages belong to the file's
+# source; they are the source's own words and are kept as the fixtures give them).
+PASSAGE_FIELDS = ("anchor", "label", "kind", "level", "heading", "text")
 
 
 class FixtureError(Exception):
@@ -344,6 +356,8 @@ class KnowledgeBase:
     )
     # The source each file cites, by file name.
     file_sources: dict[str, str] = field(default_factory=dict)
+    # Each source's passages, in order, by source slug.
+    passages: dict[str, list[dict]] = field(default_factory=dict)
     fingerprint: str = ""
 
 
@@ -365,7 +379,7 @@ def read_raw(path: Path) -> dict:
         raise FixtureError(f"{name}: cannot be read: {error}") from None
     if not isinstance(content, dict):
         raise FixtureError(f"{name}: expected a JSON object at the top level")
-    unknown = set(content) - {"source", *RECORD_KINDS}
+    unknown = set(content) - {"source", "passages", *RECORD_KINDS}
     if unknown:
         raise FixtureError(f"{name}: unknown section(s) {', '.join(sorted(unknown))}")
     return content
@@ -396,6 +410,7 @@ def read_fixtures(paths: list[Path]) -> KnowledgeBase:
         for record in records.values():
             check_against_model(KINDS[kind_name], record)
     _check_references(knowledge_base)
+    _check_citations(knowledge_base)
     return knowledge_base
 
 
@@ -409,6 +424,10 @@ def _read_file(knowledge_base: KnowledgeBase, path: Path, content: dict) -> None
             raise FixtureError(f"{name}: source {source_slug!r} is already defined elsewhere")
         knowledge_base.records["sources"][source_slug] = record
         knowledge_base.file_sources[name] = source_slug
+    if "passages" in content:
+        if source_slug is None:
+            raise FixtureError(f"{name}: passages need the file's source")
+        knowledge_base.passages[source_slug] = _read_passages(content["passages"], name)
 
     for kind_name in RECORD_KINDS:
         kind = KINDS[kind_name]
@@ -426,6 +445,52 @@ def _read_file(knowledge_base: KnowledgeBase, path: Path, content: dict) -> None
             merged = _merge(knowledge_base, record)
             if source_slug:
                 merged.citations[source_slug] = cited_at
+
+
+def _read_passages(items, file_name: str) -> list[dict]:
+    """A source's passages, checked: anchors unique, kinds known, every heading named earlier."""
+    if not isinstance(items, list):
+        raise FixtureError(f"{file_name}: passages must be a list")
+    passages, headings = [], set()
+    for position, item in enumerate(items):
+        label = f"{file_name}: passages[{position}]"
+        if isinstance(item, dict) and isinstance(item.get("anchor"), str):
+            label = f"{label} {item['anchor']!r}"
+        if not isinstance(item, dict):
+            raise FixtureError(f"{label}: expected a JSON object")
+        unknown = set(item) - set(PASSAGE_FIELDS)
+        if unknown:
+            raise FixtureError(f"{label}: unknown field(s) {', '.join(sorted(unknown))}")
+        values = {name: item.get(name) for name in PASSAGE_FIELDS}
+        values["label"] = values["label"] or ""
+        if values["heading"] is not None and values["heading"] not in headings:
+            raise FixtureError(
+                f"{label}, field 'heading': {values['heading']!r} is not a heading before it"
+            )
+        if values["kind"] == Passage.Kind.HEADING:
+            if values["anchor"] in headings:
+                raise FixtureError(f"{label}, field 'anchor': used twice")
+            headings.add(values["anchor"])
+        elif values["level"] is not None:
+            raise FixtureError(f"{label}, field 'level': only headings have a level")
+        instance = Passage(position=position, **{k: v for k, v in values.items() if k != "heading"})
+        try:
+            instance.clean_fields(exclude=["source", "heading"])
+        except ValidationError as error:
+            column, errors = next(iter(error.message_dict.items()))
+            raise FixtureError(f"{label}, field {column!r}: {errors[0]}") from None
+        passages.append(values)
+    anchors = [p["anchor"] for p in passages]
+    repeated = sorted({a for a in anchors if anchors.count(a) > 1})
+    if repeated:
+        raise FixtureError(f"{file_name}: passage anchor(s) used twice: {', '.join(repeated)}")
+    return passages
+
+
+def passage_index(passages: list[dict]) -> PassageIndex:
+    return PassageIndex(
+        [PassageRef(p["anchor"], p["label"], p["kind"], p["text"]) for p in passages]
+    )
 
 
 def _read_record(kind: Kind, item, file_name: str, label: str, index: int) -> Record:
@@ -512,6 +577,24 @@ def _check_references(knowledge_base: KnowledgeBase) -> None:
                 f"{record.origins[0].describe()}, field 'slug': {record.values['slug']!r} is "
                 f"already the slug of {other.origins[0].describe()}"
             )
+
+
+def _check_citations(knowledge_base: KnowledgeBase) -> None:
+    """Every citation of a source that has passages names some of them."""
+    indexes = {
+        source: passage_index(passages) for source, passages in knowledge_base.passages.items()
+    }
+    files = {source: name for name, source in knowledge_base.file_sources.items()}
+    for records in knowledge_base.records.values():
+        for record in records.values():
+            for source, location in record.citations.items():
+                if source not in indexes:
+                    continue
+                origin = next(o for o in record.origins if o.file == files[source])
+                try:
+                    indexes[source].anchors_for(location)
+                except UnresolvedLocation as error:
+                    raise FixtureError(f"{origin.describe()}, field 'cited_at': {error}") from None
 
 
 def check_against_model(kind: Kind, record: Record) -> None:

@@ -14,8 +14,17 @@ from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 
-from topics.models import Citation, FixtureLoad, FormerSlug, LoadedRecord, TaggedItem
+from topics.models import (
+    Citation,
+    FixtureLoad,
+    FormerSlug,
+    LoadedRecord,
+    Passage,
+    TaggedItem,
+)
+from topics.provenance import PassageIndex, PassageRef, UnresolvedLocation
 
 from .fixtures import (
     CITED_AT,
@@ -331,7 +340,42 @@ class _Merge:
             self.merge_kind(kind_name)
         for kind, record, pk in self.pending:
             self.resolve_pending(kind, record, pk)
+        for source_slug, passages in self.knowledge_base.passages.items():
+            self.sync_passages(self.index.pk("sources", source_slug), passages)
+        _link_citations_to_passages()
         self.remember()
+
+    def sync_passages(self, source_pk: int | None, passages: list[dict]) -> None:
+        """Make the source's passages those of the fixtures. They are the source's own words,
+        never edited in the site, so there is nothing of people's to keep."""
+        if source_pk is None:  # the source was deleted in the site
+            return
+        existing = {p.anchor: p for p in Passage.objects.filter(source_id=source_pk)}
+        wanted = [p["anchor"] for p in passages]
+        Passage.objects.filter(source_id=source_pk).exclude(anchor__in=wanted).delete()
+        # Out of the way first, so that moving passages never meets a taken position.
+        Passage.objects.filter(source_id=source_pk).update(position=F("position") + len(wanted) + 1)
+        fields = ["position", "label", "kind", "level", "text"]
+        rows = []
+        for position, values in enumerate(passages):
+            passage = existing.get(values["anchor"]) or Passage(
+                source_id=source_pk, anchor=values["anchor"]
+            )
+            passage.position = position
+            for name in fields[1:]:
+                setattr(passage, name, values[name])
+            rows.append(passage)
+        Passage.objects.bulk_update([p for p in rows if p.pk], fields)
+        Passage.objects.bulk_create([p for p in rows if not p.pk])
+        by_anchor = {p.anchor: p for p in Passage.objects.filter(source_id=source_pk)}
+        changed = []
+        for values in passages:
+            passage = by_anchor[values["anchor"]]
+            heading = by_anchor[values["heading"]].pk if values["heading"] else None
+            if passage.heading_id != heading:
+                passage.heading_id = heading
+                changed.append(passage)
+        Passage.objects.bulk_update(changed, ["heading"])
 
     def merge_kind(self, kind_name: str) -> None:
         kind = KINDS[kind_name]
@@ -595,6 +639,40 @@ class _Merge:
         for kind_name, key in stale:
             if key not in self.knowledge_base.records[kind_name]:
                 self.remembered[(kind_name, key)].delete()
+
+
+def _link_citations_to_passages() -> None:
+    """Give every citation of a source that has passages the passages its location names (an
+    editor's location that names none links to none)."""
+    passages = Passage.objects.values_list("pk", "source_id", "anchor", "label", "kind", "text")
+    by_source: dict[int, list] = {}
+    for pk, source, *fields in passages:
+        by_source.setdefault(source, []).append((pk, PassageRef(*fields)))
+    indexes = {
+        source: (PassageIndex([ref for _pk, ref in rows]), {r.anchor: pk for pk, r in rows})
+        for source, rows in by_source.items()
+    }
+    through = Citation.passages.through
+    wanted = set()
+    for citation, source, location in Citation.objects.filter(source_id__in=indexes).values_list(
+        "pk", "source_id", "location"
+    ):
+        index, pks = indexes[source]
+        try:
+            wanted.update((citation, pks[anchor]) for anchor in index.anchors_for(location))
+        except UnresolvedLocation:
+            continue
+    existing = {
+        (citation, passage): pk
+        for pk, citation, passage in through.objects.values_list("pk", "citation_id", "passage_id")
+    }
+    through.objects.filter(
+        pk__in=[pk for pair, pk in existing.items() if pair not in wanted]
+    ).delete()
+    through.objects.bulk_create(
+        through(citation_id=citation, passage_id=passage)
+        for citation, passage in wanted - existing.keys()
+    )
 
 
 def _from_json(model_field: models.Field, value):

@@ -19,6 +19,7 @@ from taggit.models import GenericTaggedItemBase, TagBase
 
 from sessions.roles import REMOVE_TAGGING
 
+from .provenance import PassageIndex, PassageRef, UnresolvedLocation
 from .search import SearchTerms, contains_all
 from .symbols import MalformedSymbol, normalize_symbol, try_normalize_symbol
 
@@ -162,6 +163,21 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.source} — {self.location}" if self.location else str(self.source)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.passages.set(self.named_passages())
+
+    def named_passages(self) -> list["Passage"]:
+        """The passages of the source that the location names (none if it names none)."""
+        passages = list(self.source.passages.all())
+        index = PassageIndex([PassageRef(p.anchor, p.label, p.kind, p.text) for p in passages])
+        try:
+            anchors = index.anchors_for(self.location)
+        except UnresolvedLocation:
+            return []
+        by_anchor = {p.anchor: p for p in passages}
+        return [by_anchor[anchor] for anchor in anchors]
 
 
 # Characters that reorder the text around them (Trojan Source): a name holding one can read
