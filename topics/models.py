@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 from taggit.models import GenericTaggedItemBase, TagBase
 
@@ -133,6 +134,22 @@ class Passage(models.Model):
 
     def get_absolute_url(self):
         return f"{self.source.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def number(self) -> str:
+        """The label as printed beside the text: "13", "43 (c)", "5" for footnote "fn. 5"."""
+        return self.label.removeprefix("fn.").strip()
+
+    @property
+    def name(self) -> str:
+        """How a reader refers to it: "paragraph 13", "footnote 5", "section “Summary”", or an
+        unnumbered passage by its first words."""
+        if self.kind == self.Kind.HEADING:
+            return f"section “{Truncator(self.text).words(8)}”"
+        kind = self.get_kind_display().lower()
+        if self.number:
+            return f"{kind} {self.number}"
+        return f"{kind} “{Truncator(self.text).words(6)}”"
 
 
 class Citation(models.Model):
