@@ -512,3 +512,163 @@ def test_records_serialised_by_natural_key_load_back_onto_themselves(model):
     assert '"pk"' not in data
     loaded = [item.object.pk for item in serializers.deserialize("json", data)]
     assert loaded == [original.pk for original in originals]
+
+
+EXTRA_SOURCE = {
+    "source": {
+        "slug": "test-working-paper",
+        "file": "test-working-paper.txt",
+        "title": "A test working paper",
+        "kind": "working-paper",
+    },
+    "passages": [
+        {
+            "anchor": "h-intro",
+            "label": "",
+            "kind": "heading",
+            "level": 1,
+            "heading": None,
+            "text": "I. Introduction",
+        },
+        {
+            "anchor": "para-1",
+            "label": "1",
+            "kind": "paragraph",
+            "level": None,
+            "heading": "h-intro",
+            "text": "The first paragraph.",
+        },
+        {
+            "anchor": "para-2",
+            "label": "2",
+            "kind": "paragraph",
+            "level": None,
+            "heading": "h-intro",
+            "text": "The second paragraph.5",
+        },
+        {
+            "anchor": "fn-5",
+            "label": "fn. 5",
+            "kind": "footnote",
+            "level": None,
+            "heading": None,
+            "text": "A footnote.",
+        },
+    ],
+    "countries": [{"slug": "test-ruritania", "name": "Ruritania", "cited_at": "paras. 1 and 2"}],
+}
+
+
+def add_extra_source(directory, change=None):
+    data = json.loads(json.dumps(EXTRA_SOURCE))
+    if change:
+        change(data)
+    path = directory / "zz-test-working-paper.json"
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    return path
+
+
+def passages_of(slug):
+    return list(
+        SourceDocument.objects.get(slug=slug)
+        .passages.order_by("position")
+        .values_list("anchor", "label", "kind", "heading__anchor", "text")
+    )
+
+
+@pytest.mark.django_db
+def test_a_sources_passages_load_in_order_with_their_headings(fixture_copy):
+    add_extra_source(fixture_copy)
+    load(fixture_copy)
+    assert passages_of("test-working-paper") == [
+        ("h-intro", "", "heading", None, "I. Introduction"),
+        ("para-1", "1", "paragraph", "h-intro", "The first paragraph."),
+        ("para-2", "2", "paragraph", "h-intro", "The second paragraph.5"),
+        ("fn-5", "fn. 5", "footnote", None, "A footnote."),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_citation_links_to_the_passages_its_location_names(fixture_copy):
+    add_extra_source(fixture_copy)
+    load(fixture_copy)
+    citation = Country.objects.get(slug="test-ruritania").citations.get()
+    assert [p.get_absolute_url() for p in citation.passages.order_by("position")] == [
+        "/sources/test-working-paper/#para-1",
+        "/sources/test-working-paper/#para-2",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_location_edited_in_the_admin_finds_its_passages_again(fixture_copy):
+    add_extra_source(fixture_copy)
+    load(fixture_copy)
+    citation = Country.objects.get(slug="test-ruritania").citations.get()
+    citation.location = "fn. 5"
+    citation.save()
+    assert list(citation.passages.values_list("anchor", flat=True)) == ["fn-5"]
+
+
+@pytest.mark.django_db
+def test_changed_passages_replace_the_old_ones_on_reload(fixture_copy):
+    add_extra_source(fixture_copy)
+    load(fixture_copy)
+
+    def reorder(data):
+        passages = data["passages"]
+        passages[1], passages[2] = passages[2], passages[1]
+        passages[1]["text"] = "The second paragraph, corrected."
+        del passages[3]
+
+    add_extra_source(fixture_copy, reorder)
+    load(fixture_copy)
+    assert [row[0] for row in passages_of("test-working-paper")] == ["h-intro", "para-2", "para-1"]
+    assert passages_of("test-working-paper")[1][4] == "The second paragraph, corrected."
+    citation = Country.objects.get(slug="test-ruritania").citations.get()
+    assert set(citation.passages.values_list("anchor", flat=True)) == {"para-1", "para-2"}
+
+
+BAD_PASSAGES = [
+    pytest.param(
+        lambda d: d["passages"][1].update(heading="h-nowhere"),
+        "passages[1] 'para-1', field 'heading': 'h-nowhere' is not a heading before it",
+        id="unknown-heading",
+    ),
+    pytest.param(
+        lambda d: d["passages"][2].update(anchor="para-1"),
+        "passage anchor(s) used twice: para-1",
+        id="anchor-twice",
+    ),
+    pytest.param(
+        lambda d: d["passages"][1].update(level=2),
+        "passages[1] 'para-1', field 'level': only headings have a level",
+        id="level-on-a-paragraph",
+    ),
+    pytest.param(
+        lambda d: d["passages"][1].update(kind="poem"),
+        "passages[1] 'para-1', field 'kind': Value 'poem' is not a valid choice",
+        id="unknown-kind",
+    ),
+    pytest.param(
+        lambda d: d["passages"][1].update(anchor="Para 1"),
+        "passages[1] 'Para 1', field 'anchor':",
+        id="anchor-not-a-slug",
+    ),
+    pytest.param(
+        lambda d: d["countries"][0].update(cited_at="para. 1; para. 3"),
+        "countries[0] 'test-ruritania', field 'cited_at': 'para. 3' names no passage",
+        id="citation-naming-no-passage",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("breakage", "message"), BAD_PASSAGES)
+def test_bad_passages_and_unresolved_citations_are_refused(fixture_copy, breakage, message):
+    add_extra_source(fixture_copy, breakage)
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        load(fixture_copy)
+    assert "zz-test-working-paper.json: " in str(error.value)
+    assert message in str(error.value)
+    assert snapshot() == before
