@@ -1,9 +1,11 @@
 """Which passages of a source a citation's location names.
 
 A location is read part by part (parts are separated by ";"), and every part must name at least
-one passage: "para. 13", "paras. 13 and 43 (c)", "paras. 13–15", "fn. 5", "#anchor", or the exact
-text of a heading or label ("Policy framework"). Pure functions: the loader checks fixtures with
-them before anything is written, and a citation edited in the admin finds its passages again.
+one passage: "para. 13", "paras. 13 and 43 (c)", a range "paras. 13-15" (hyphen or en dash),
+"fn. 5", "#anchor", the exact text of a heading or label ("Policy framework"), or a heading's
+text followed by something more precise ("Day two 17th May 2022, 16:40" names that day's
+heading). Pure functions: the loader checks fixtures with them before anything is written, and
+a citation edited in the admin finds its passages again.
 """
 
 import re
@@ -13,7 +15,7 @@ from django.utils.text import slugify
 
 _PARAGRAPHS = re.compile(r"^(?:paras?\.|paragraphs?)\s*(?P<refs>.+)$", re.IGNORECASE)
 _FOOTNOTES = re.compile(r"^(?:fns?\.|footnotes?)\s*(?P<refs>.+)$", re.IGNORECASE)
-_RANGE = re.compile(r"^(\d+)\s*[–-]\s*(\d+)$")
+_RANGE = re.compile(r"^(\d+)\s*[\u2013-]\s*(\d+)$")
 _SEPARATORS = re.compile(r"\s*(?:,|\band\b|&)\s*")
 
 
@@ -35,6 +37,7 @@ class PassageIndex:
     def __init__(self, passages):
         self.anchors = {p.anchor for p in passages}
         self.by_name: dict[str, str] = {}
+        self.headings = {_name(p.text): p.anchor for p in reversed(passages) if p.kind == "heading"}
         for passage in passages:
             for name in (passage.label, passage.text if passage.kind == "heading" else ""):
                 if name:
@@ -66,8 +69,17 @@ class PassageIndex:
             match = pattern.match(part)
             if match:
                 return [f"{prefix}-{slugify(ref)}" for ref in _references(match["refs"])]
-        anchor = self.by_name.get(_name(part))
+        name = _name(part)
+        anchor = self.by_name.get(name) or self._section_starting(name)
         return [anchor] if anchor else []
+
+    def _section_starting(self, name: str) -> str | None:
+        """The heading a more precise location starts with: "Day two 17th May 2022, 16:40"
+        names the section "Day two 17th May 2022" (the longest such heading)."""
+        for heading in sorted(self.headings, key=len, reverse=True):
+            if name.startswith(heading) and name[len(heading)] in ",;:( ":
+                return self.headings[heading]
+        return None
 
 
 def _references(text: str) -> list[str]:

@@ -13,6 +13,7 @@ INDEX = PassageIndex(
         PassageRef("para-43-c", "43 (c)", "paragraph", "Forty-three c."),
         PassageRef("fn-5", "fn. 5", "footnote", "A note."),
         PassageRef("li-2", "", "list-item", "Argentina"),
+        PassageRef("h-day-two", "", "heading", "Day two 17th May 2022"),
     ]
 )
 
@@ -31,6 +32,8 @@ INDEX = PassageIndex(
         ("Policy framework", ["h-policy-framework"]),
         ("  policy FRAMEWORK. ", ["h-policy-framework"]),
         ("#li-2", ["li-2"]),
+        ("Day two 17th May 2022, 16:40\u201317:30, left column", ["h-day-two"]),
+        ("Day two 17th May 2022 (parallel events table)", ["h-day-two"]),
         ("para. 13; Policy framework; para. 13", ["para-13", "h-policy-framework"]),
     ],
 )
@@ -45,6 +48,7 @@ def test_a_location_names_its_passages(location, anchors):
         ("para. 13; Day two", "'Day two' names no passage"),
         ("#p-404", "(no #p-404)"),
         ("Resources", "'Resources' names no passage"),
+        ("Day two 17th May 20222", "names no passage"),
     ],
 )
 def test_a_location_naming_no_passage_says_which_part(location, named):
