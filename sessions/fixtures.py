@@ -158,6 +158,7 @@ KINDS: dict[str, Kind] = {
                 "description",
                 THEMES,
                 "documents",
+                "inferred",
             ),
             references={"country": "countries", THEMES: "themes", "documents": "documents"},
         ),
@@ -181,6 +182,7 @@ KINDS: dict[str, Kind] = {
                 "organisations",
                 "documents",
                 "countries",
+                "inferred",
             ),
             references={
                 "meeting": "meetings",
@@ -257,6 +259,13 @@ def parse_value(kind: Kind, name: str, value):
             return datetime.time.fromisoformat(value)
         except ValueError:
             raise FieldError(f"{value!r} is not a valid time") from None
+    if isinstance(model_field, models.JSONField):
+        # Which of the record's fields the sources imply rather than state.
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(v in kind.fields for v in value):
+            raise FieldError(f"expected a list of this record's field names, got {value!r}")
+        return value
     if isinstance(model_field, models.IntegerField):
         if value is None:
             return None

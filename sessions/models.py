@@ -81,6 +81,11 @@ class Meeting(KeepsFormerSlugs, models.Model):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
+    inferred = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Fields whose values the sources imply rather than state, e.g. [\"city\"].",
+    )
     documents = models.ManyToManyField(Document, blank=True, related_name="meetings")
     tags = TaggableManager(through=TaggedItem, blank=True)
     citations = GenericRelation(Citation)
@@ -272,6 +277,11 @@ class Session(KeepsFormerSlugs, models.Model):
     # The notes rendered and sanitized on save; pages show this and never parse Markdown.
     notes_html = models.TextField(editable=False)
     note_taker = models.CharField(max_length=200, blank=True)
+    inferred = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Fields whose values the sources imply rather than state, e.g. [\"kind\"].",
+    )
     note_taker_organisation = models.ForeignKey(
         Organisation,
         null=True,

@@ -672,3 +672,22 @@ def test_bad_passages_and_unresolved_citations_are_refused(fixture_copy, breakag
     assert "zz-test-working-paper.json: " in str(error.value)
     assert message in str(error.value)
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_value_marked_inferred_is_kept_and_shown_as_inferred(fixture_copy, client):
+    edit(
+        fixture_copy / NOTES, lambda d: session_in(d, "ccpcj-31-femicide").update(inferred=["kind"])
+    )
+    load(fixture_copy)
+    session = Session.objects.get(slug="ccpcj-31-femicide")
+    assert session.inferred == ["kind"]
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert 'Side event <span class="inferred">(inferred' in page
+
+
+@pytest.mark.django_db
+def test_inferred_must_name_the_records_own_fields(fixture_copy):
+    edit(fixture_copy / NOTES, lambda d: first_session(d).update(inferred=["colour"]))
+    with pytest.raises(CommandError, match="field 'inferred': expected a list of this record's"):
+        load(fixture_copy)
