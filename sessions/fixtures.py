@@ -26,6 +26,7 @@ from topics.models import (
     Document,
     Organisation,
     Passage,
+    Programme,
     SourceDocument,
     Tag,
 )
@@ -192,6 +193,25 @@ KINDS: dict[str, Kind] = {
                 "organisations": "organisations",
                 "documents": "documents",
                 "countries": "countries",
+            },
+        ),
+        Kind(
+            "programmes",
+            Programme,
+            (
+                "slug",
+                "name",
+                "acronym",
+                "kind",
+                "description",
+                "organisations",
+                "documents",
+                "sessions",
+            ),
+            references={
+                "organisations": "organisations",
+                "documents": "documents",
+                "sessions": "sessions",
             },
         ),
     ]

@@ -631,6 +631,59 @@ class DocumentTitle:
         return (newest is None, -(newest or 0), str(self.editions[0]).casefold())
 
 
+class ProgrammeQuerySet(SlugQuerySet):
+    def for_listing(self):
+        return self.prefetch_related("organisations").order_by("name")
+
+
+class Programme(KeepsFormerSlugs, models.Model):
+    """A programme, project, initiative, campaign or fund, run by organisations and named by
+    documents and sessions (GLO.ACT, the Spotlight Initiative, UNiTE)."""
+
+    class Kind(models.TextChoices):
+        PROGRAMME = "programme", "Programme"
+        JOINT_PROGRAMME = "joint-programme", "Joint programme"
+        PROJECT = "project", "Project"
+        INITIATIVE = "initiative", "Initiative"
+        CAMPAIGN = "campaign", "Campaign"
+        FUND = "fund", "Fund"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=300)
+    acronym = models.CharField(max_length=50, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="programmes", help_text="Who runs it."
+    )
+    documents = models.ManyToManyField(
+        "Document", blank=True, related_name="programmes", help_text="Documents that name it."
+    )
+    sessions = models.ManyToManyField(
+        "kb_sessions.Session",
+        blank=True,
+        related_name="programmes",
+        help_text="Sessions that name it.",
+    )
+    citations = GenericRelation(Citation)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        if self.acronym and self.acronym.lower() != self.name.lower():
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topics:programme-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 class FormerSlugQuerySet(models.QuerySet):
     def retire(self, record: models.Model, slug: str) -> None:
         """Remember that ``record`` was known as ``slug``; its current slug is live again."""
