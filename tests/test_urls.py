@@ -37,6 +37,8 @@ ROUTES = [
     ("topics:organisation-detail", ["unodc"], "/organisations/unodc/"),
     ("topics:country-list", [], "/countries/"),
     ("topics:country-detail", ["malta"], "/countries/malta/"),
+    ("topics:programme-list", [], "/programmes/"),
+    ("topics:programme-detail", ["glo-act"], "/programmes/glo-act/"),
     ("topics:source-list", [], "/sources/"),
     ("topics:source-detail", ["ccpcj-31-observer-notes"], "/sources/ccpcj-31-observer-notes/"),
     ("login", [], "/accounts/login/"),

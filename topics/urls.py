@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("countries/", views.CountryListView.as_view(), name="country-list"),
     path("countries/<slug:slug>/", views.CountryDetailView.as_view(), name="country-detail"),
+    path("programmes/", views.ProgrammeListView.as_view(), name="programme-list"),
+    path("programmes/<slug:slug>/", views.ProgrammeDetailView.as_view(), name="programme-detail"),
     path("sources/", views.SourceListView.as_view(), name="source-list"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source-detail"),
 ]
