@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
-from topics.models import Citation, Country, Document, Organisation, SourceDocument, Tag
+from topics.models import Country, Document, Organisation, SourceDocument, Tag
 from topics.paging import FriendlyPaginationMixin, page_or_404
 from topics.permalinks import FormerSlugRedirectMixin
 from topics.search import QueryError, highlight, mark_headline, parse_query
 from topics.services import TaggingError, tag_record, untag_record
+from topics.views import citations_prefetch
 
 from .filters import SORTS, FilterError, SessionFilters, without_blanks
 from .forms import AnnotationForm, TagForm
@@ -104,7 +105,7 @@ class SessionDetailView(FormerSlugRedirectMixin, DetailView):
         "organisations",
         "documents",
         "countries",
-        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        citations_prefetch(),
     )
 
     def get_context_data(self, **kwargs):
@@ -150,7 +151,7 @@ class MeetingListView(FriendlyPaginationMixin, ListView):
 class MeetingDetailView(FormerSlugRedirectMixin, DetailView):
     template_name = "sessions/meeting_detail.html"
     queryset = Meeting.objects.select_related("country").prefetch_related(
-        "documents", Prefetch("citations", queryset=Citation.objects.select_related("source"))
+        "documents", citations_prefetch()
     )
 
     def get_context_data(self, **kwargs):
@@ -175,7 +176,7 @@ class SpeakerDetailView(FormerSlugRedirectMixin, DetailView):
                 "session__date", "session__start_time"
             ),
         ),
-        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        citations_prefetch(),
     )
 
 

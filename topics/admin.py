@@ -7,10 +7,10 @@ from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator, capfirst
 from taggit.managers import TaggableManager
 
 from .models import (
@@ -18,6 +18,7 @@ from .models import (
     Country,
     Document,
     Organisation,
+    Passage,
     SourceDocument,
     Tag,
     TaggedItem,
@@ -37,11 +38,34 @@ class SourceRequiredFormSet(BaseGenericInlineFormSet):
 
 
 class CitationInline(GenericTabularInline):
+    """Where a record comes from. The passages a location names are found from it when the
+    citation is saved, so they are shown here, not chosen."""
+
     model = Citation
     extra = 0
     autocomplete_fields = ["source"]
+    fields = ["source", "location", "cited_passages"]
+    readonly_fields = ["cited_passages"]
     verbose_name = "citation"
     verbose_name_plural = "sources cited"
+
+    def get_queryset(self, request):
+        passages = Passage.objects.select_related("source").order_by("position")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("source")
+            .prefetch_related(Prefetch("passages", queryset=passages))
+        )
+
+    @admin.display(description="passages")
+    def cited_passages(self, citation):
+        passages = citation.passages.all() if citation.pk else []
+        if not passages:
+            return self.get_empty_value_display()
+        return format_html_join(
+            ", ", '<a href="{}">{}</a>', ((p.get_absolute_url(), p.name) for p in passages)
+        )
 
 
 class SourceRequiredCitationInline(CitationInline):
@@ -106,6 +130,32 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     @admin.display(description="records citing it", ordering="citation_count")
     def citation_count(self, source):
         return source.citation_count
+
+
+@admin.register(Passage)
+class PassageAdmin(admin.ModelAdmin):
+    """A source document's own words, as its fixture gives them: read here, never edited."""
+
+    list_display = ["source", "position", "label", "kind", "excerpt"]
+    list_display_links = ["position", "label"]
+    list_filter = ["source", "kind"]
+    list_select_related = ["source"]
+    search_fields = ["text", "label"]
+    ordering = ["source__file_name", "position"]
+    fields = ["source", "position", "anchor", "label", "kind", "level", "heading", "text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="text")
+    def excerpt(self, passage):
+        return Truncator(passage.text).words(20)
 
 
 @admin.register(Tag)

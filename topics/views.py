@@ -11,18 +11,28 @@ from .models import (
     Document,
     FormerSlug,
     Organisation,
+    Passage,
     SourceDocument,
     Tag,
 )
 from .paging import FriendlyPaginationMixin, page_or_404
 from .permalinks import FormerSlugRedirectMixin, redirect_from_former_slug
+from .reading import reading_of
 from .symbols import try_normalize_symbol
 
 SESSIONS_PER_PAGE = 20
 
 
 def citations_prefetch():
-    return Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    """A record's citations with their sources and the passages they name: its Sources
+    section links to each passage."""
+    passages = Passage.objects.select_related("source").order_by("position")
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.select_related("source").prefetch_related(
+            Prefetch("passages", queryset=passages)
+        ),
+    )
 
 
 class ThemeListView(FriendlyPaginationMixin, ListView):
@@ -129,17 +139,12 @@ class SourceListView(ListView):
 
 
 class SourceDetailView(DetailView):
+    """The document as a reader expects it: headings, numbered paragraphs, lists and notes,
+    each with its own address, and beside each the records citing it."""
+
     model = SourceDocument
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        citations = self.object.citations.select_related("content_type").prefetch_related(
-            "content_object"
-        )
-        groups: dict[str, list] = {}
-        for citation in citations:
-            if citation.content_object is not None:
-                label = citation.content_type.model_class()._meta.verbose_name_plural
-                groups.setdefault(label.capitalize(), []).append(citation)
-        context["cited_groups"] = sorted(groups.items())
+        context["reading"] = reading_of(self.object)
         return context

@@ -19,6 +19,7 @@ from topics.models import (
     Document,
     LoadedRecord,
     Organisation,
+    Programme,
     SourceDocument,
     Tag,
     TaggedItem,
@@ -369,7 +370,7 @@ def test_the_loader_remembers_every_record_it_loaded():
     assert len(remembered) == sum(
         model.objects.count() for model in (SourceDocument, Country, Organisation, Document)
     ) + Tag.objects.themes().count() + Speaker.objects.count() + Meeting.objects.count() + (
-        Session.objects.count()
+        Session.objects.count() + Programme.objects.count()
     )
 
 
