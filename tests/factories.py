@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.utils.text import slugify
 
 from sessions.models import Appearance, Meeting, Session, Speaker
 from topics.models import (
@@ -14,6 +15,7 @@ from topics.models import (
     Country,
     Document,
     Organisation,
+    Passage,
     SourceDocument,
     Tag,
     TaggedItem,
@@ -267,3 +269,39 @@ def make_programme(shared=None):
         has_notes=False,
     )
     return kb
+
+
+def make_passage(source, *, kind="paragraph", label="", text="", anchor="", **fields):
+    """The next passage of ``source``: a paragraph unless ``kind`` says otherwise. Its anchor
+    follows the fixtures' conventions (para-13, para-43-c, fn-5 for label "fn. 5",
+    h-<slug of its text>, p-<position>, li-<position>) unless given."""
+    position = source.passages.count()
+    if not anchor:
+        if kind == Passage.Kind.HEADING:
+            anchor = f"h-{slugify(text)}"[:60]
+        elif kind == Passage.Kind.FOOTNOTE:
+            anchor = f"fn-{slugify(label.removeprefix('fn.'))}"
+        elif label:
+            anchor = f"para-{slugify(label)}"
+        else:
+            anchor = f"{'li' if kind == Passage.Kind.LIST_ITEM else 'p'}-{position}"
+    return Passage.objects.create(
+        source=source,
+        position=position,
+        anchor=anchor,
+        label=label,
+        kind=kind,
+        text=text or f"Text of passage {position}.",
+        **fields,
+    )
+
+
+def make_heading(source, text, *, level=1, **fields):
+    return make_passage(source, kind=Passage.Kind.HEADING, text=text, level=level, **fields)
+
+
+def cite_passages(record, *passages, location=""):
+    """Cite the source of ``passages`` as where ``record`` comes from, naming them."""
+    citation = cite(record, source=passages[0].source, location=location)
+    citation.passages.set(passages)
+    return citation

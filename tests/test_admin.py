@@ -28,13 +28,14 @@ from topics.services import tag_record
 TAGS = "topics-taggeditem-content_type-object_id"
 CITATIONS = "topics-citation-content_type-object_id"
 
-# django-axes' own admin pages are read-only by design (no add page), and so is the taggings
-# audit (tests/topics/test_tag_rules.py covers it); ours are all editable.
+# django-axes' own admin pages are read-only by design (no add page), and so are the taggings
+# audit (tests/topics/test_tag_rules.py covers it) and the passages of source documents
+# (tests/topics/test_passage_admin.py); ours are all editable.
 REGISTERED = [
     pytest.param(model, id=model._meta.label)
     for model in admin.site._registry
     if model._meta.app_label in {"kb_sessions", "topics", "auth"}
-    and model._meta.label != "topics.TaggingEvent"
+    and model._meta.label not in {"topics.TaggingEvent", "topics.Passage"}
 ]
 
 
