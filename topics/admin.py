@@ -19,6 +19,7 @@ from .models import (
     Document,
     Organisation,
     Passage,
+    Programme,
     SourceDocument,
     Tag,
     TaggedItem,
@@ -349,6 +350,20 @@ class OrganisationAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "acronym", "slug", "kind"]}),
         ("Context", {"fields": ["country", "parent", "description"]}),
+    ]
+    inlines = [CitationInline]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind"]
+    list_filter = ["kind", ("organisations", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "acronym", "slug", "description"]
+    autocomplete_fields = ["organisations", "documents", "sessions"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "slug", "kind", "description"]}),
+        ("Run by, and named in", {"fields": ["organisations", "documents", "sessions"]}),
     ]
     inlines = [CitationInline]
 

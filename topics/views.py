@@ -12,6 +12,7 @@ from .models import (
     FormerSlug,
     Organisation,
     Passage,
+    Programme,
     SourceDocument,
     Tag,
 )
@@ -100,7 +101,7 @@ class OrganisationListView(FriendlyPaginationMixin, ListView):
 
 class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
     queryset = Organisation.objects.select_related("country", "parent").prefetch_related(
-        "children", "speakers", "documents", citations_prefetch()
+        "children", "speakers", "documents", "programmes", citations_prefetch()
     )
 
     def get_context_data(self, **kwargs):
@@ -147,4 +148,22 @@ class SourceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["reading"] = reading_of(self.object)
+        return context
+
+
+class ProgrammeListView(FriendlyPaginationMixin, ListView):
+    queryset = Programme.objects.for_listing()
+    paginate_by = 50
+
+
+class ProgrammeDetailView(FormerSlugRedirectMixin, DetailView):
+    queryset = Programme.objects.prefetch_related(
+        "organisations",
+        Prefetch("documents", queryset=Document.objects.order_by("normalized_symbol", "title")),
+        citations_prefetch(),
+    )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sessions"] = self.object.sessions.for_listing().in_programme_order()
         return context

@@ -437,7 +437,7 @@ PAGE_QUERY_LIMITS = {
     "/documents/": 2,
     "{resolution}": 8,
     "/organisations/": 2,
-    "{organisation}": 9,
+    "{organisation}": 10,  # its programmes are one more prefetch
     "/countries/": 2,
     "{country}": 8,
     "/sources/": 1,
