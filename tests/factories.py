@@ -305,3 +305,36 @@ def cite_passages(record, *passages, location=""):
     citation = cite(record, source=passages[0].source, location=location)
     citation.passages.set(passages)
     return citation
+
+
+def make_working_paper(*, citing=()):
+    """A paper with every kind of passage: six headings (its title, four sections and a
+    subsection), numbered paragraphs (the first with a footnote marker), a lettered list, an
+    unnumbered list and two footnotes. Each record in ``citing`` cites paragraphs 1 and 2."""
+    source = make_source(
+        title="Test working paper on integrated approaches",
+        author="Test Secretariat",
+        date=datetime.date(2031, 2, 1),
+        kind=SourceDocument.Kind.WORKING_PAPER,
+        description="A working paper made for tests.",
+    )
+    make_heading(source, "Test working paper on integrated approaches")
+    make_heading(source, "Summary", level=2)
+    make_passage(source, text="The paper sets out integrated approaches.")
+    make_heading(source, "I. Introduction", level=2)
+    first = make_passage(source, label="1", text="Violence against women persists.1")
+    second = make_passage(source, label="2", text="States were encouraged to:")
+    for letter, text in [("a", "Prevent violence;"), ("b", "Protect victims.")]:
+        make_passage(source, kind=Passage.Kind.LIST_ITEM, label=f"({letter})", text=text)
+    make_heading(source, "II. Findings", level=2)
+    make_heading(source, "A. Data", level=3)
+    make_passage(source, label="3", text="Data were collected in:")
+    for country in ["Testland", "Otherland"]:
+        make_passage(source, kind=Passage.Kind.LIST_ITEM, text=country)
+    make_heading(source, "III. Recommendations", level=2)
+    make_passage(source, label="4", text="Member States may wish to act.2")
+    make_passage(source, kind=Passage.Kind.FOOTNOTE, label="fn. 1", text="See A/RES/70/176.")
+    make_passage(source, kind=Passage.Kind.FOOTNOTE, label="fn. 2", text="See A/RES/68/191.")
+    for record in citing:
+        cite_passages(record, first, second, location="paras. 1 and 2")
+    return source

