@@ -4,8 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection, models
+from django.db import models
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
@@ -19,13 +18,9 @@ from topics.models import (
     SlugQuerySet,
     TaggedItem,
 )
-from topics.search import HEADLINE_START, HEADLINE_STOP, SearchTerms, contains_all
 
 from .markdown import render_markdown
 from .roles import CHANGE_ANNOTATION, READ_SHARED_ANNOTATIONS
-
-# The expression the GIN index on sessions is built on; searches must use the same one.
-SESSION_SEARCH_VECTOR = SearchVector("title", "notes", config="english")
 
 
 def taggings_prefetch():
@@ -120,9 +115,6 @@ class SpeakerQuerySet(SlugQuerySet):
             .annotate(session_count=Count("appearances__session", distinct=True))
             .order_by("name")
         )
-
-    def search(self, terms: SearchTerms):
-        return self.filter(contains_all(["name", "function", "organisation__name"], terms))
 
     def counted_within(self, sessions):
         """Speakers at any of ``sessions``, each with how many of them they spoke at."""
@@ -223,33 +215,6 @@ class SessionQuerySet(SlugQuerySet):
         return self.order_by(
             F("date").asc(nulls_last=True), F("start_time").asc(nulls_last=True), "title", "pk"
         )
-
-    def search(self, terms: SearchTerms):
-        """Sessions whose title or notes hold every term, best matches first on PostgreSQL,
-        each with a ``snippet`` to show (a highlighted headline on PostgreSQL)."""
-        if connection.vendor == "postgresql":
-            query = None
-            for term in terms.terms:
-                term_query = SearchQuery(term, search_type="phrase", config="english")
-                query = term_query if query is None else query & term_query
-            return (
-                self.annotate(search=SESSION_SEARCH_VECTOR)
-                .filter(search=query)
-                .annotate(
-                    rank=SearchRank(SESSION_SEARCH_VECTOR, query),
-                    headline=SearchHeadline(
-                        "notes",
-                        query,
-                        config="english",
-                        start_sel=HEADLINE_START,
-                        stop_sel=HEADLINE_STOP,
-                        max_words=30,
-                        min_words=12,
-                    ),
-                )
-                .order_by("-rank", "date", "pk")
-            )
-        return self.filter(contains_all(["title", "notes"], terms)).order_by("date", "pk")
 
 
 class Session(KeepsFormerSlugs, models.Model):

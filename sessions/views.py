@@ -12,7 +12,9 @@ from django.views.generic import DetailView, ListView
 from topics.models import Country, Document, Organisation, SourceDocument, Tag
 from topics.paging import FriendlyPaginationMixin, page_or_404
 from topics.permalinks import FormerSlugRedirectMixin
-from topics.search import QueryError, highlight, mark_headline, parse_query
+from topics.search.engine import Narrowing, PageError, SearchLinks
+from topics.search.engine import search as run_search
+from topics.search.query import MAX_QUERY_LENGTH, QueryError, parse_query
 from topics.services import TaggingError, tag_record, untag_record
 from topics.views import citations_prefetch
 
@@ -29,7 +31,6 @@ from .roles import (
 )
 
 SESSIONS_PER_PAGE = 20
-SEARCH_RESULTS_PER_KIND = 20
 
 
 def home(request):
@@ -181,45 +182,30 @@ class SpeakerDetailView(FormerSlugRedirectMixin, DetailView):
 
 
 def search(request):
+    """Every kind of record, by words, "phrases" and document symbols, narrowed by kind,
+    meeting, theme and dates; the query and the filters live in the address."""
     raw = request.GET.get("q", "")
-    context = {"query": raw[:200], "groups": []}
+    context = {"query": raw[:MAX_QUERY_LENGTH]}
     try:
-        terms = parse_query(raw)
+        query = parse_query(raw)
+        narrowing = Narrowing.from_query(request.GET)
     except QueryError as error:
         context["error"] = str(error)
         return render(request, "search.html", context, status=400)
-    context["terms"] = terms
-    if not terms:
+    context.update(
+        narrowing=narrowing,
+        meetings=Meeting.objects.with_programme().order_by("name").only("slug", "name"),
+        themes=Tag.objects.themes().only("slug", "name"),
+    )
+    if not query:
+        context["too_common"] = bool(query.sequence)
         return render(request, "search.html", context)
-
-    sessions = Session.objects.search(terms).select_related("meeting")
-    speakers = Speaker.objects.search(terms).select_related("organisation")
-    groups = [
-        ("Sessions", sessions, lambda s: s.headline if hasattr(s, "headline") else s.notes),
-        ("Speakers", speakers, lambda s: f"{s.function} {s.organisation or ''}"),
-        ("Organisations", Organisation.objects.search(terms), lambda o: o.description),
-        (
-            "Resolutions and documents",
-            Document.objects.search(terms),
-            lambda d: d.title if d.normalized_symbol else d.description,
-        ),
-        ("Themes", Tag.objects.search(terms), lambda t: t.description),
-        ("Countries", Country.objects.search(terms), lambda c: ""),
-    ]
-    total = 0
-    for label, queryset, snippet_source in groups:
-        count = queryset.count()
-        total += count
-        results = []
-        for record in queryset[:SEARCH_RESULTS_PER_KIND] if count else []:
-            source = snippet_source(record)
-            if hasattr(record, "headline"):
-                snippet = mark_headline(source)
-            else:
-                snippet = highlight(source, terms) if source.strip() else ""
-            results.append((record, highlight(str(record), terms, radius=400), snippet))
-        context["groups"].append({"label": label, "count": count, "results": results})
-    context["total"] = total
+    try:
+        outcome = run_search(query, narrowing, request.user)
+    except PageError as error:
+        context["error"] = str(error)
+        return render(request, "search.html", context, status=404)
+    context.update(outcome=outcome, total=outcome.total, links=SearchLinks(request.GET, outcome))
     return render(request, "search.html", context)
 
 

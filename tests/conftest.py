@@ -71,5 +71,7 @@ def admin_client(client, superuser):
 def scaled_kb(db):
     """The shipped knowledge base multiplied ten times, to show pages stay constant-query."""
     from tests.factories import multiply_knowledge_base
+    from topics.search.indexing import deferred
 
-    multiply_knowledge_base(10)
+    with deferred():  # the copies are written in bulk, then indexed at once
+        multiply_knowledge_base(10)

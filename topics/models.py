@@ -21,7 +21,7 @@ from taggit.models import GenericTaggedItemBase, TagBase
 from sessions.roles import REMOVE_TAGGING
 
 from .provenance import PassageIndex, PassageRef, UnresolvedLocation
-from .search import SearchTerms, contains_all
+from .search.models import SearchEntry, SearchWord  # noqa: F401  (the search index's tables)
 from .symbols import MalformedSymbol, normalize_symbol, try_normalize_symbol
 
 
@@ -247,9 +247,6 @@ class TagQuerySet(SlugQuerySet):
             .order_by("-is_theme", "-session_count", "name")
         )
 
-    def search(self, terms: SearchTerms):
-        return self.listed().filter(contains_all(["name", "description"], terms))
-
 
 class Tag(KeepsFormerSlugs, TagBase):
     """A tag on sessions, documents and meetings. Curated themes carry a description."""
@@ -370,9 +367,6 @@ class CountryQuerySet(SlugQuerySet):
             .order_by("-session_count", "name")
         )
 
-    def search(self, terms: SearchTerms):
-        return self.filter(contains_all(["name"], terms))
-
 
 class Country(KeepsFormerSlugs, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
@@ -449,9 +443,6 @@ class OrganisationQuerySet(SlugQuerySet):
         for pk, organisation in organisations.items():
             organisation.session_count = counts[pk]
         return sorted(organisations.values(), key=lambda o: (-o.session_count, o.name))
-
-    def search(self, terms: SearchTerms):
-        return self.filter(contains_all(["name", "acronym", "description"], terms))
 
 
 class Organisation(KeepsFormerSlugs, models.Model):
@@ -538,14 +529,6 @@ class DocumentQuerySet(SlugQuerySet):
             for kind in Document.Kind.values
             if kind in by_kind
         ]
-
-    def search(self, terms: SearchTerms):
-        """Documents matching every term, or whose symbol is the whole query in any form."""
-        by_text = contains_all(["symbol", "normalized_symbol", "title", "popular_name"], terms)
-        normalized = try_normalize_symbol(terms.raw)
-        if normalized:
-            return self.filter(by_text | Q(normalized_symbol=normalized))
-        return self.filter(by_text)
 
 
 class Document(KeepsFormerSlugs, models.Model):

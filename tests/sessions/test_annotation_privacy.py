@@ -72,10 +72,10 @@ class TestWhoReadsWhat:
         assert (SHARED_TEXT in page) is reads_shared
         assert (PRIVATE_TEXT in page) is reads_private
 
-    def test_search_never_shows_annotations(self, client, private_note, ngo_staff):
-        """Search looks through the public records only: a word found only in an annotation
-        finds nothing, even for its author."""
-        client.force_login(ngo_staff)
+    def test_search_never_shows_someone_elses_private_note(self, client, private_note, other_staff):
+        """Search finds annotations only for those who may read them: a word found only in
+        someone else's private note finds nothing."""
+        client.force_login(other_staff)
         response = client.get(reverse("sessions:search"), {"q": "zanzibar-funding"})
         assert response.context["total"] == 0
         assert PRIVATE_TEXT not in response.content.decode()

@@ -14,7 +14,6 @@ from tests.factories import (
     PROGRAMME_DAYS,
     add_speaker,
     make_country,
-    make_document,
     make_programme,
     make_session,
     make_tag,
@@ -332,82 +331,6 @@ def test_page_numbers_out_of_range_say_which_exist(client):
     assert "There is no page 9: pages run from 1 to 2." in page
 
 
-def search_results(client, query, group_label):
-    """The records the search page lists under one kind, in order."""
-    response = client.get("/search/", {"q": query})
-    groups = {group["label"]: group for group in response.context["groups"]}
-    return [record for record, _, _ in groups[group_label]["results"]]
-
-
-class TestSearch:
-    def test_speaker_surname_finds_the_speaker_and_their_session(self, client, kb):
-        """A surname finds the speaker and the session whose notes name them."""
-        sessions = search_results(client, "Quaresmavieux", "Sessions")
-        speakers = search_results(client, "Quaresmavieux", "Speakers")
-        assert [s.slug for s in sessions] == slugs(kb.panel)
-        assert speakers == [kb.speaker]
-
-    @pytest.mark.parametrize("query", ["A/RES/900/7", "A/Res/900/7", "900/7", "resolution 900/7"])
-    def test_resolution_symbol_in_any_form(self, client, kb, query):
-        """Any written form of a symbol finds the resolution, and only it."""
-        assert search_results(client, query, "Resolutions and documents") == [kb.resolution]
-
-    def test_popular_name_finds_the_document(self, client):
-        """A document's popular name finds it."""
-        make_document(symbol="A/RES/900/8", kind="rules", popular_name="Zanzibar Test Rules")
-        page = html(client.get("/search/", {"q": "Zanzibar Test Rules"}))
-        assert "A/RES/900/8" in page
-
-    def test_several_words_match_all_of_them_in_any_field(self, client):
-        """Every word must match, each in the title or the notes."""
-        session = make_session(title="Legal aid for women", notes="A talk on Qwertystan.")
-        make_session(title="Legal aid elsewhere", notes="Nothing more.")
-        found = search_results(client, "legal qwertystan", "Sessions")
-        assert [s.slug for s in found] == [session.slug]
-
-    def test_quoted_phrase_matches_exactly(self, client):
-        """Quoted words match only as that phrase, in that order."""
-        exact = make_session(title="Zebra quokka rules", notes="")
-        make_session(title="Quokka and the zebra plains", notes="")
-        found = search_results(client, '"zebra quokka"', "Sessions")
-        assert [s.slug for s in found] == [exact.slug]
-
-    def test_matches_are_highlighted_in_snippets(self, client, kb):
-        """The words found are marked in the results."""
-        page = html(client.get("/search/", {"q": "Quaresmavieux"}))
-        assert "<mark>Quaresmavieux</mark>" in page
-
-    def test_empty_query_explains_what_to_type(self, client):
-        """An empty search explains what can be searched for."""
-        response = client.get("/search/", {"q": "   "})
-        assert response.status_code == 200
-        assert "Type something to search for" in html(response)
-
-    def test_absurdly_long_query_is_refused_with_a_message(self, client):
-        """A query over 200 characters is refused with a message and not echoed back whole."""
-        response = client.get("/search/", {"q": "x" * 5000})
-        assert response.status_code == 400
-        assert "Searches are limited to 200 characters" in html(response)
-        assert "x" * 300 not in html(response)
-
-    @pytest.mark.parametrize(
-        "query",
-        [
-            "<script>alert(1)</script>",
-            "' OR '1'='1",
-            "femicide'; DROP TABLE kb_sessions_session; --",
-            '"unbalanced quote',
-            "%_\\",
-            "!!! &&& |||",
-        ],
-    )
-    def test_hostile_queries_are_just_text(self, client, query):
-        """Markup, SQL and stray operators are searched for as text and shown escaped."""
-        response = client.get("/search/", {"q": query})
-        assert response.status_code == 200
-        assert "<script>alert(1)</script>" not in html(response)
-
-
 @pytest.fixture
 def ten_programmes():
     """Ten programmes sharing themes, a speaker, an organisation, a country, a resolution and
@@ -443,7 +366,7 @@ PAGE_QUERY_LIMITS = {
     "/sources/": 1,
     "{source}": 8,
     "/search/?q=restorative": 9,
-    "/search/?q=A/RES/900/7": 7,
+    "/search/?q=A/RES/900/7": 8,
 }
 
 

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sessions.fixtures import FixtureError
 from sessions.services import load_knowledge_base
+from topics.search.indexing import deferred
 
 
 class Command(BaseCommand):
@@ -27,7 +28,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, prefer_fixtures, verbosity, **options):
         try:
-            report = load_knowledge_base(directory=directory, prefer_fixtures=prefer_fixtures)
+            # The search index is rebuilt once at the end, also when nothing changed, so a
+            # database migrated to a new index is searchable after `make run`.
+            with deferred():
+                report = load_knowledge_base(directory=directory, prefer_fixtures=prefer_fixtures)
         except FixtureError as error:
             raise CommandError(f"Nothing was loaded. {error}") from None
         if verbosity == 0:

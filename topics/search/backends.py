@@ -1,0 +1,68 @@
+"""The two full-text engines behind one interface: SQLite's FTS5 and PostgreSQL's tsvector.
+
+Each turns query terms (folded words, one spelling: see ``language``) into a condition on
+``SearchEntry`` rows, for the whole entry or its name and other names only, and finds the
+indexed words closest to a misspelt one. Both stem English and ignore accents, so the same
+query finds the same records on either.
+"""
+
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
+
+from .models import SearchWord
+
+# How far a suggestion's length may be from the misspelt word's.
+LENGTH_SLACK = 2
+
+
+class SQLiteFullText:
+    """FTS5 over the index's text columns (see the migration): Porter stemming, accents gone."""
+
+    table = "topics_searchentry_fts"
+
+    def matches(self, phrases: list[tuple[str, ...]], *, names_only: bool = False) -> Q:
+        """Entries holding every phrase (a word is a phrase of one)."""
+        # The words are letters and digits only (language.WORD), so quoting cannot break out.
+        expression = " AND ".join(f'"{" ".join(words)}"' for words in phrases)
+        if names_only:
+            expression = f"{{name aliases}} : ({expression})"
+        return Q(
+            id__in=RawSQL(
+                f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [expression]
+            )
+        )
+
+    def candidates(self, word: str) -> list[tuple[str, int]]:
+        """Indexed words about as long as ``word``, to rank by edit distance."""
+        return list(
+            SearchWord.objects.annotate(length=Length("word"))
+            .filter(length__range=(len(word) - LENGTH_SLACK, len(word) + LENGTH_SLACK))
+            .values_list("word", "entries")
+        )
+
+
+class PostgreSQLFullText:
+    """The generated ``document`` tsvector (kb_english: unaccent, then the English stemmer),
+    weighted A for the name, B for other names; pg_trgm over the vocabulary."""
+
+    def matches(self, phrases: list[tuple[str, ...]], *, names_only: bool = False):
+        query = " && ".join("phraseto_tsquery('kb_english', %s)" for _ in phrases)
+        vector = '"topics_searchentry"."document"'
+        if names_only:
+            vector = f"ts_filter({vector}, '{{a,b}}')"
+        return RawSQL(
+            f"{vector} @@ ({query})",
+            [" ".join(words) for words in phrases],
+            output_field=BooleanField(),
+        )
+
+    def candidates(self, word: str) -> list[tuple[str, int]]:
+        return list(
+            SearchWord.objects.filter(word__trigram_similar=word).values_list("word", "entries")
+        )
+
+
+def full_text():
+    return PostgreSQLFullText() if connection.vendor == "postgresql" else SQLiteFullText()

@@ -1,0 +1,505 @@
+"""Running a search: matching, ranking, narrowing, suggesting, and presenting each kind of result.
+
+Ranking, within each kind: the record's name is the query (0), holds it as a phrase (1) or holds
+every word (2); its text holds the phrase (3) or the words anywhere (4); newer records break
+ties. Kinds are shown best match first. A word that matches nothing is replaced by the closest
+indexed word; when the query found nothing, the suggestion's results are shown instead.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import Lower, RowNumber
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from sessions.models import Annotation, Meeting, Session, Speaker
+from topics.models import Country, Document, Organisation, Passage, Programme, Tag
+
+from .backends import full_text
+from .indexing import find_symbols
+from .language import Highlighter, key, plain_text
+from .models import SearchEntry
+from .query import Query, QueryError
+
+Kind = SearchEntry.Kind
+KIND_ORDER = list(Kind.values)
+MAX_VALUE_LENGTH = 120
+PREVIEW_PER_KIND = 5
+PER_PAGE = 20
+MAX_PAGE = 10_000
+EXACT, NAME_PHRASE, NAME_WORDS, TEXT_PHRASE, TEXT_WORDS = range(5)
+# How many letters a suggestion may differ by, for words of at least so many letters.
+TYPO_ALLOWANCE = [(8, 2), (4, 1)]
+SUGGESTIONS_TRIED = 3
+
+
+class PageError(ValueError):
+    """A page of results that does not exist; the message says which do."""
+
+
+@dataclass
+class Narrowing:
+    """The filters beside the query, as read from the address."""
+
+    kind: str | None = None
+    meeting: Meeting | None = None
+    theme: Tag | None = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    page: int = 1
+
+    PARAMETERS = ("q", "kind", "meeting", "theme", "from", "to", "page")
+
+    @classmethod
+    def from_query(cls, params) -> "Narrowing":
+        """Read from the query string; a value that names nothing raises QueryError saying so."""
+        values = {name: params.get(name, "").strip()[:MAX_VALUE_LENGTH] for name in cls.PARAMETERS}
+        narrowing = cls()
+        if values["kind"]:
+            if values["kind"] not in KIND_ORDER:
+                raise QueryError(f"There is no kind of record called “{values['kind']}”.")
+            narrowing.kind = values["kind"]
+        if values["meeting"]:
+            narrowing.meeting = Meeting.objects.filter(slug=values["meeting"]).first()
+            if narrowing.meeting is None:
+                raise QueryError(f"There is no meeting called “{values['meeting']}”.")
+        if values["theme"]:
+            narrowing.theme = Tag.objects.filter(slug=values["theme"]).first()
+            if narrowing.theme is None:
+                raise QueryError(f"There is no theme or tag called “{values['theme']}”.")
+        for name, attribute in (("from", "start"), ("to", "end")):
+            if values[name]:
+                try:
+                    setattr(narrowing, attribute, datetime.date.fromisoformat(values[name]))
+                except ValueError:
+                    raise QueryError(
+                        f"“{values[name]}” is not a date; write it as 2022-05-17."
+                    ) from None
+        if values["page"]:
+            if not values["page"].isdigit() or not 1 <= int(values["page"]) <= MAX_PAGE:
+                raise QueryError(f"“{values['page']}” is not a page number.")
+            narrowing.page = int(values["page"])
+        return narrowing
+
+    @property
+    def active(self) -> bool:
+        return any((self.meeting, self.theme, self.start, self.end))
+
+
+@dataclass
+class Hit:
+    record: object
+    url: str
+    title: SafeString
+    meta: SafeString | str = ""
+    snippet: SafeString | str = ""
+
+
+@dataclass
+class Group:
+    kind: str
+    count: int
+    tier: int
+    hits: list[Hit] = field(default_factory=list)
+    page: int = 1
+    # Filled in by SearchLinks: every result of the kind, and its pages.
+    more_url: str = ""
+    previous_url: str = ""
+    next_url: str = ""
+
+    @property
+    def label(self) -> str:
+        return Kind(self.kind).label
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.count / PER_PAGE))
+
+
+@dataclass
+class Outcome:
+    query: Query
+    groups: list[Group] = field(default_factory=list)
+    # The corrected query offered ("Did you mean …?"), and whether its results are the ones shown.
+    suggestion: Query | None = None
+    showing_suggestion: bool = False
+    # Documents of the symbols asked for, found or not; and whether the words found anything
+    # besides them.
+    missing_symbols: list[str] = field(default_factory=list)
+    words_found: bool = True
+
+    @property
+    def total(self) -> int:
+        return sum(group.count for group in self.groups)
+
+    @property
+    def counts(self) -> list[tuple[str, str, int]]:
+        """``(kind, label, count)`` of every kind found, in the kinds' order."""
+        found = {group.kind: group.count for group in self.groups}
+        return [(kind, Kind(kind).label, found[kind]) for kind in KIND_ORDER if kind in found]
+
+    @property
+    def shown(self) -> list[Group]:
+        return [group for group in self.groups if group.hits]
+
+
+class SearchLinks:
+    """Addresses the results page links to, each keeping the query and the other filters."""
+
+    def __init__(self, params, outcome: Outcome):
+        self.params = {
+            name: value
+            for name in Narrowing.PARAMETERS
+            if (value := params.get(name, "").strip()[:MAX_VALUE_LENGTH])
+        }
+        if outcome.showing_suggestion:
+            self.params["q"] = outcome.suggestion.raw
+        selected = self.params.get("kind")
+        self.all_kinds = self.url(kind=None)
+        self.kinds = [
+            (label, count, self.url(kind=kind), kind == selected)
+            for kind, label, count in outcome.counts
+        ]
+        self.suggestion = (
+            self.url(q=outcome.suggestion.raw, kind=selected) if outcome.suggestion else ""
+        )
+        for group in outcome.groups:
+            group.more_url = self.url(kind=group.kind)
+            if group.page > 1:
+                group.previous_url = self.url(kind=group.kind, page=group.page - 1)
+            if group.page < group.pages:
+                group.next_url = self.url(kind=group.kind, page=group.page + 1)
+
+    def url(self, **changes) -> str:
+        params = {**self.params, "page": None, **changes}
+        return "?" + urlencode({name: value for name, value in params.items() if value})
+
+
+def search(query: Query, narrowing: Narrowing, user) -> Outcome:
+    entries = SearchEntry.objects.visible_to(user).within(
+        meeting=narrowing.meeting, theme=narrowing.theme, start=narrowing.start, end=narrowing.end
+    )
+    outcome = _run(query, narrowing, entries, user)
+    if query.terms and not outcome.words_found:
+        corrections = _corrections(query, entries)
+        if corrections:
+            outcome.suggestion = query.replacing(corrections)
+            if not outcome.total:
+                corrected = _run(outcome.suggestion, narrowing, entries, user)
+                if corrected.total:
+                    corrected.suggestion, corrected.showing_suggestion = outcome.suggestion, True
+                    return corrected
+    return outcome
+
+
+def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
+    engine = full_text()
+    outcome = Outcome(query)
+    own_symbol = Q(
+        kind=Kind.DOCUMENT,
+        object_id__in=Document.objects.filter(normalized_symbol__in=query.symbols).values("pk"),
+    )
+    condition, tiers = Q(), []
+    for symbol in query.symbols:
+        condition &= Q(symbols__contains=f"|{symbol}|")
+    if query.terms:
+        phrases = [term.words for term in query.terms]
+        condition &= engine.matches(phrases)
+        tiers.append(
+            When(Q(keys__contains=f"|{query.phrase}|") & ~Q(kind=Kind.PASSAGE), then=EXACT)
+        )
+        whole = [tuple(query.sequence)]
+        if len(query.sequence) > 1:
+            tiers.append(When(engine.matches(whole, names_only=True), then=NAME_PHRASE))
+        tiers.append(When(engine.matches(phrases, names_only=True), then=NAME_WORDS))
+        if len(query.sequence) > 1:
+            tiers.append(When(engine.matches(whole), then=TEXT_PHRASE))
+    if query.symbols:
+        # The documents asked for by symbol, whatever the words; records citing them, with
+        # the words.
+        condition |= own_symbol
+        tiers.insert(0, When(own_symbol, then=EXACT))
+    ranked = entries.filter(condition).annotate(
+        tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField())
+    )
+    ranked = ranked.annotate(
+        in_kind=Window(Count("id"), partition_by=[F("kind")]),
+        position=Window(
+            RowNumber(),
+            partition_by=[F("kind")],
+            order_by=[F("tier").asc(), F("date").desc(nulls_last=True), Lower("title"), "id"],
+        ),
+    )
+    first = (narrowing.page - 1) * PER_PAGE if narrowing.kind else 0
+    last = first + PER_PAGE if narrowing.kind else PREVIEW_PER_KIND
+    wanted = Q(position__gt=first, position__lte=last)
+    if narrowing.kind:
+        wanted &= Q(kind=narrowing.kind)
+    rows = list(
+        # The first of every kind too: its count and best rank order the kinds.
+        ranked.filter(wanted | Q(position=1))
+        .order_by("kind", "position")
+        .values("kind", "object_id", "title", "tier", "in_kind", "position")
+    )
+    groups: dict[str, Group] = {}
+    for row in rows:
+        group = groups.setdefault(row["kind"], Group(row["kind"], row["in_kind"], row["tier"]))
+        group.tier = min(group.tier, row["tier"])
+    if narrowing.kind and narrowing.page > 1:
+        pages = groups[narrowing.kind].pages if narrowing.kind in groups else 1
+        if narrowing.page > pages:
+            raise PageError(f"There is no page {narrowing.page}: pages run from 1 to {pages}.")
+    highlighter = Highlighter(query.words, query.symbols, find_symbols)
+    for kind, group in groups.items():
+        if narrowing.kind and kind != narrowing.kind:
+            continue
+        group.page = narrowing.page if narrowing.kind else 1
+        shown = [row for row in rows if row["kind"] == kind and first < row["position"] <= last]
+        group.hits = PRESENTERS[kind](shown, highlighter, user)
+    outcome.groups = sorted(groups.values(), key=lambda g: (g.tier, KIND_ORDER.index(g.kind)))
+    if query.symbols:
+        found = set(
+            Document.objects.filter(normalized_symbol__in=query.symbols).values_list(
+                "normalized_symbol", flat=True
+            )
+        )
+        outcome.missing_symbols = [symbol for symbol in query.symbols if symbol not in found]
+        documents = groups.get(Kind.DOCUMENT)
+        own = len(found) if documents else 0
+        outcome.words_found = outcome.total > own
+    else:
+        outcome.words_found = outcome.total > 0
+    return outcome
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) turning ``a`` into ``b``."""
+    previous2, previous = None, list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            current[j] = min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)
+            )
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _corrections(query: Query, entries) -> dict[str, str]:
+    """For each word of ``query`` that matches nothing, the closest indexed word that does."""
+    engine = full_text()
+    corrections = {}
+    for word in query.words:
+        allowed = next((edits for size, edits in TYPO_ALLOWANCE if len(word) >= size), 0)
+        if not allowed or word.isdigit() or entries.filter(engine.matches([(word,)])).exists():
+            continue
+        ranked = sorted(
+            (_distance(word, candidate), -uses, candidate)
+            for candidate, uses in engine.candidates(word)
+            if candidate != word
+        )
+        for edits, _uses, candidate in ranked[:SUGGESTIONS_TRIED]:
+            if edits <= allowed and entries.filter(engine.matches([(candidate,)])).exists():
+                corrections[word] = candidate
+                break
+    return corrections
+
+
+# Presenting each kind: ``rows`` (kind, object_id, title) in rank order → hits.
+
+
+def _in_order(model_queryset, rows):
+    records = model_queryset.in_bulk([row["object_id"] for row in rows])
+    return [records[row["object_id"]] for row in rows if row["object_id"] in records]
+
+
+def _date(value) -> str:
+    return format_date(value, "j F Y") if value else ""
+
+
+def _meta(highlighter, *parts) -> SafeString:
+    return format_html_join(" · ", "{}", ((highlighter.mark(part),) for part in parts if part))
+
+
+def _sessions(rows, highlighter, user):
+    hits = []
+    sessions = Session.objects.select_related("meeting").prefetch_related("appearances__speaker")
+    for session in _in_order(sessions, rows):
+        notes = plain_text(session.notes_html)
+        people = [str(appearance.speaker) for appearance in session.appearances.all()]
+        if session.note_taker:
+            people.append(f"notes by {session.note_taker}")
+        people_line = "Speakers: " + ", ".join(people) if people else ""
+        shown = notes if highlighter.matches(notes) or not highlighter.matches(people_line) else ""
+        hits.append(
+            Hit(
+                session,
+                session.get_absolute_url(),
+                highlighter.mark(str(session)),
+                format_html("{} · {}", session.meeting.name, _date(session.date) or "undated"),
+                highlighter.snippet(shown or people_line),
+            )
+        )
+    return hits
+
+
+def _meetings(rows, highlighter, user):
+    hits = []
+    for meeting in _in_order(Meeting.objects.select_related("country"), rows):
+        when = " \N{EN DASH} ".join(
+            dict.fromkeys(_date(day) for day in (meeting.start_date, meeting.end_date) if day)
+        )
+        where = ", ".join(part for part in (meeting.city, str(meeting.country or "")) if part)
+        hits.append(
+            Hit(
+                meeting,
+                meeting.get_absolute_url(),
+                highlighter.mark(meeting.name),
+                _meta(highlighter, meeting.get_kind_display(), when, where),
+                highlighter.snippet(meeting.description) if meeting.description else "",
+            )
+        )
+    return hits
+
+
+def _speakers(rows, highlighter, user):
+    speakers = Speaker.objects.select_related("organisation", "country")
+    return [
+        Hit(
+            speaker,
+            speaker.get_absolute_url(),
+            highlighter.mark(str(speaker)),
+            _meta(
+                highlighter,
+                speaker.function,
+                str(speaker.organisation or ""),
+                str(speaker.country or ""),
+            ),
+        )
+        for speaker in _in_order(speakers, rows)
+    ]
+
+
+def _note_takers(rows, highlighter, user):
+    noted: dict[str, list] = {}
+    for name, organisation in Session.objects.exclude(note_taker="").values_list(
+        "note_taker", "note_taker_organisation__name"
+    ):
+        noted.setdefault(key(name), []).append(organisation)
+    hits = []
+    for row in rows:
+        organisations = sorted({o for o in noted.get(key(row["title"]), []) if o})
+        count = len(noted.get(key(row["title"]), []))
+        query = urlencode({"q": f'"{row["title"]}"', "kind": Kind.SESSION})
+        hits.append(
+            Hit(
+                None,
+                f"{reverse('sessions:search')}?{query}",
+                highlighter.mark(row["title"]),
+                _meta(
+                    highlighter,
+                    f"Took notes at {count} session{'s' if count != 1 else ''}",
+                    *organisations,
+                ),
+            )
+        )
+    return hits
+
+
+def _described(model_queryset, kind_label):
+    def present(rows, highlighter, user):
+        return [
+            Hit(
+                record,
+                record.get_absolute_url(),
+                highlighter.mark(str(record)),
+                _meta(highlighter, kind_label(record)),
+                highlighter.snippet(getattr(record, "description", "")),
+            )
+            for record in _in_order(model_queryset(), rows)
+        ]
+
+    return present
+
+
+def _documents(rows, highlighter, user):
+    hits = []
+    for document in _in_order(Document.objects.all(), rows):
+        named_by_symbol = bool(document.normalized_symbol)
+        text = document.title if named_by_symbol else document.description
+        hits.append(
+            Hit(
+                document,
+                document.get_absolute_url(),
+                highlighter.mark(str(document)),
+                _meta(highlighter, document.get_kind_display(), str(document.year or "")),
+                highlighter.snippet(text) if text else "",
+            )
+        )
+    return hits
+
+
+def _passages(rows, highlighter, user):
+    hits = []
+    for passage in _in_order(Passage.objects.select_related("source", "heading"), rows):
+        label = {
+            Passage.Kind.PARAGRAPH: f"para. {passage.label}" if passage.label else "",
+            Passage.Kind.LIST_ITEM: passage.label,
+            Passage.Kind.FOOTNOTE: passage.label,
+        }.get(passage.kind, "")
+        under = passage.heading.text if passage.heading else ""
+        hits.append(
+            Hit(
+                passage,
+                passage.get_absolute_url(),
+                format_html("{}{}", passage.source.title, f", {label}" if label else ""),
+                _meta(highlighter, passage.get_kind_display(), under and f"under “{under}”"),
+                highlighter.snippet(passage.text),
+            )
+        )
+    return hits
+
+
+def _annotations(rows, highlighter, user):
+    annotations = Annotation.objects.visible_to(user).select_related("session")
+    return [
+        Hit(
+            annotation,
+            annotation.get_absolute_url(),
+            highlighter.mark(f"Annotation on {annotation.session.title}"),
+            format_html(
+                "{} · by {} · {}",
+                annotation.get_visibility_display(),
+                annotation.author,
+                _date(annotation.created_at.date()),
+            ),
+            highlighter.snippet(plain_text(annotation.body_html)),
+        )
+        for annotation in _in_order(annotations, rows)
+    ]
+
+
+PRESENTERS = {
+    Kind.SESSION: _sessions,
+    Kind.MEETING: _meetings,
+    Kind.SPEAKER: _speakers,
+    Kind.NOTE_TAKER: _note_takers,
+    Kind.ORGANISATION: _described(
+        lambda: Organisation.objects.select_related("country"),
+        lambda o: ", ".join(part for part in (o.get_kind_display(), str(o.country or "")) if part),
+    ),
+    Kind.PROGRAMME: _described(lambda: Programme.objects.all(), Programme.get_kind_display),
+    Kind.DOCUMENT: _documents,
+    Kind.THEME: _described(lambda: Tag.objects.all(), lambda tag: tag.kind_label),
+    Kind.COUNTRY: _described(lambda: Country.objects.all(), lambda country: "Country"),
+    Kind.PASSAGE: _passages,
+    Kind.ANNOTATION: _annotations,
+}
