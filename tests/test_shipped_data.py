@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from sessions.models import Meeting, Session, Speaker
-from topics.models import Country, Document, Organisation, SourceDocument, Tag
+from topics.models import Citation, Country, Document, Organisation, Passage, SourceDocument, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +136,36 @@ def test_no_shipped_record_uses_the_test_factories_slugs():
     """Test factories name their records "test-…", so tests never collide with shipped ones."""
     for model in (Meeting, Session, Speaker, Country, Document, Organisation, SourceDocument, Tag):
         assert not model.objects.filter(slug__startswith="test-").exists(), model.__name__
+
+
+def test_every_citation_links_to_anchors_on_its_source_page(client):
+    """A crawl of the record pages: every "Sources" link goes to a paragraph, heading or note
+    that exists on the source's reading page."""
+    pages = {}
+    unlinked = []
+    for citation in Citation.objects.select_related("source").prefetch_related("passages"):
+        record = citation.content_object
+        if not citation.passages.all():
+            unlinked.append(f"{record} in {citation.source.slug}: {citation.location!r}")
+            continue
+        record_page = client.get(record.get_absolute_url(), follow=True).content.decode()
+        source_url = citation.source.get_absolute_url()
+        if source_url not in pages:
+            pages[source_url] = client.get(source_url).content.decode()
+        for passage in citation.passages.all():
+            assert f'href="{passage.get_absolute_url()}"' in record_page, (record, passage)
+            assert f'id="{passage.anchor}"' in pages[source_url], passage
+    assert unlinked == []
+
+
+def test_the_figures_the_sources_state_are_passages():
+    """The facts a delegate looks for are in the passages, word for word."""
+    for source, words in [
+        ("unodc-violence-against-women", "USD 3.5 million have been distributed to 60 NGOs"),
+        ("fourteenth-congress-working-paper", "one in three women"),
+        ("fourteenth-congress-working-paper", "killed by her partner or family members"),
+        ("fourteenth-congress-working-paper", "Law No. 1173"),
+        ("fourteenth-congress-working-paper", "article 393"),
+        ("ccpcj-background-guide", "Questions to consider"),
+    ]:
+        assert Passage.objects.filter(source__slug=source, text__icontains=words).exists(), words
