@@ -385,13 +385,14 @@ class TestRanking:
         notes = make_session(title="Elsewhere", notes="gribbleflax", date=datetime.date(2031, 1, 1))
         assert found(client, "gribbleflax", Kind.SESSION) == [new, old, notes]
 
-    def test_kind_with_the_exact_match_comes_first(self, client):
-        """A theme named exactly as the query is listed above sessions merely mentioning it;
-        passages come below exact record matches."""
+    @pytest.mark.parametrize("query", ["wobblecraft", "Wobblecrafts"])
+    def test_kind_with_the_exact_match_comes_first(self, client, query):
+        """A theme named as the query (in any form) is listed above sessions merely
+        mentioning it; passages come below exact record matches."""
         make_theme(name="Wobblecraft")
         make_session(title="Talks", notes="About wobblecraft.")
         make_passage(make_source(), "Wobblecraft")
-        order = kinds_in_order(client, "wobblecraft")
+        order = kinds_in_order(client, query)
         assert order.index(Kind.THEME) < order.index(Kind.SESSION)
         assert order.index(Kind.THEME) < order.index(Kind.PASSAGE)
 

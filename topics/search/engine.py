@@ -212,7 +212,7 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         phrases = [term.words for term in query.terms]
         condition &= engine.matches(phrases)
         tiers.append(
-            When(Q(keys__contains=f"|{query.phrase}|") & ~Q(kind=Kind.PASSAGE), then=EXACT)
+            When(Q(keys__contains=f"|{key(query.phrase)}|") & ~Q(kind=Kind.PASSAGE), then=EXACT)
         )
         whole = [tuple(query.sequence)]
         if len(query.sequence) > 1:

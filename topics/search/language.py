@@ -106,11 +106,6 @@ def index_text(*parts: str) -> str:
     return " ".join(word for part in parts if part for word in words(part))
 
 
-def key(text: str) -> str:
-    """What an exact match compares: "Viet Nam", "viet nam" and "VIET-NAM" are one key."""
-    return " ".join(words(text))
-
-
 _BLOCK_TAG = re.compile(r"</?(?:p|br|hr|li|ul|ol|h\d|div|blockquote|pre|table|tr|td|th)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -122,6 +117,12 @@ def plain_text(markup: str) -> str:
 
 
 _STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("porter"))
+
+
+def key(text: str) -> str:
+    """What an exact match compares: "Viet Nam", "viet nam" and "VIET-NAM" are one key, and
+    so are "Femicide" and "femicides"."""
+    return " ".join(_STEMMERS[0].stemWord(word) for word in words(text))
 
 
 @cache

@@ -2,7 +2,8 @@
 
 "trafficking resolution 70/176" is the symbol A/RES/70/176 and the word "trafficking";
 "CCPCJ 27/2" is CCPCJ/RES/27/2; "victim-centred" and "quoted words" are phrases. Stop words
-("the", "of") are left out of the words, as PostgreSQL leaves them out of its index.
+("the", "of") are left out, as PostgreSQL leaves them out of its index; they still count in
+the phrase a title may hold.
 """
 
 import re
@@ -80,10 +81,10 @@ def parse_query(raw: str) -> Query:
             pieces.append((token.strip(_TRAILING) or token, False))
     symbols, kept = _take_symbols(pieces)
     terms, sequence = [], []
-    for text, quoted in kept:
+    for text, _quoted in kept:
         found = words(text)
         sequence += found
-        if not found or (len(found) == 1 and not quoted and found[0] in STOP_WORDS):
+        if all(word in STOP_WORDS for word in found):
             continue
         term = Term(tuple(found))
         if term not in terms:
