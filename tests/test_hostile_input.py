@@ -105,6 +105,8 @@ def examples(ngo_staff, annotation):
         "topics:organisation-detail": {"slug": "unodc"},
         "topics:country-list": {},
         "topics:country-detail": {"slug": "malta"},
+        "topics:programme-list": {},
+        "topics:programme-detail": {"slug": "glo-act"},
         "topics:source-list": {},
         "topics:source-detail": {"slug": SourceDocument.objects.order_by("slug")[0].slug},
         "login": {},
