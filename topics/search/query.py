@@ -81,7 +81,7 @@ def parse_query(raw: str) -> Query:
             pieces.append((token.strip(_TRAILING) or token, False))
     symbols, kept = _take_symbols(pieces)
     terms, sequence = [], []
-    for text, _quoted in kept:
+    for text, _ in kept:
         found = words(text)
         sequence += found
         if all(word in STOP_WORDS for word in found):
