@@ -79,7 +79,7 @@ class Meeting(KeepsFormerSlugs, models.Model):
     inferred = models.JSONField(
         default=list,
         blank=True,
-        help_text="Fields whose values the sources imply rather than state, e.g. [\"city\"].",
+        help_text='Fields whose values the sources imply rather than state, e.g. ["city"].',
     )
     documents = models.ManyToManyField(Document, blank=True, related_name="meetings")
     tags = TaggableManager(through=TaggedItem, blank=True)
@@ -245,7 +245,7 @@ class Session(KeepsFormerSlugs, models.Model):
     inferred = models.JSONField(
         default=list,
         blank=True,
-        help_text="Fields whose values the sources imply rather than state, e.g. [\"kind\"].",
+        help_text='Fields whose values the sources imply rather than state, e.g. ["kind"].',
     )
     note_taker_organisation = models.ForeignKey(
         Organisation,

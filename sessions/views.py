@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Value
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
-from topics.models import Country, Document, Organisation, SourceDocument, Tag
+from topics.models import Country, Document, Organisation, Programme, SourceDocument, Tag
 from topics.paging import FriendlyPaginationMixin, page_or_404
 from topics.permalinks import FormerSlugRedirectMixin
 from topics.search.engine import Narrowing, PageError, SearchLinks
@@ -33,15 +33,36 @@ from .roles import (
 SESSIONS_PER_PAGE = 20
 
 
-def home(request):
+# What the home page counts: label, records, and the index listing them.
+HOME_COUNTS = [
+    ("meetings", Meeting, "sessions:meeting-list"),
+    ("sessions", Session, "sessions:list"),
+    ("speakers", Speaker, "sessions:speaker-list"),
+    ("organisations", Organisation, "topics:organisation-list"),
+    ("resolutions and documents", Document, "topics:document-list"),
+    ("countries", Country, "topics:country-list"),
+    ("programmes and initiatives", Programme, "topics:programme-list"),
+    ("source documents", SourceDocument, "topics:source-list"),
+]
+
+
+def count_records(models) -> list[int]:
+    """How many records each model holds, in one query (a UNION of one count per table)."""
     counts = [
-        ("meetings", Meeting.objects.count(), "sessions:meeting-list"),
-        ("sessions", Session.objects.count(), "sessions:list"),
-        ("speakers", Speaker.objects.count(), "sessions:speaker-list"),
-        ("organisations", Organisation.objects.count(), "topics:organisation-list"),
-        ("resolutions and documents", Document.objects.count(), "topics:document-list"),
-        ("countries", Country.objects.count(), "topics:country-list"),
-        ("source documents", SourceDocument.objects.count(), "topics:source-list"),
+        model.objects.order_by()
+        .values(group=Value(position))
+        .annotate(total=Count("pk"))
+        .values_list("group", "total")
+        for position, model in enumerate(models)
+    ]
+    totals = dict(counts[0].union(*counts[1:], all=True))
+    return [totals.get(position, 0) for position in range(len(models))]
+
+
+def home(request):
+    totals = count_records([model for _label, model, _url in HOME_COUNTS])
+    counts = [
+        (label, total, url) for (label, _model, url), total in zip(HOME_COUNTS, totals, strict=True)
     ]
     return render(
         request,
