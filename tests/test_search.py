@@ -639,3 +639,22 @@ class TestShippedExamples:
     def test_title_phrase_ranks_first(self, client):
         sessions = found(client, "restorative justice", Kind.SESSION)
         assert sessions[0].slug == "ccpcj-31-restorative-justice"
+
+
+@pytest.mark.parametrize(
+    ("query", "source", "label"),
+    [
+        ("USD 3.5 million 60 NGOs", "unodc-violence-against-women", ""),
+        ("Law No. 1173", "fourteenth-congress-working-paper", "12"),
+        ("article 393", "fourteenth-congress-working-paper", "12"),
+        ('"one in three women"', "fourteenth-congress-working-paper", "7"),
+        ("killed by her partner", "fourteenth-congress-working-paper", "7"),
+        ("questions to consider", "ccpcj-background-guide", ""),
+    ],
+)
+def test_the_figures_and_laws_in_the_sources_are_found_as_passages(client, query, source, label):
+    """Each fact delegates looked for leads to the paragraph that states it."""
+    passages = found(client, query, Kind.PASSAGE)
+    assert any(p.source.slug == source and (not label or p.label == label) for p in passages), (
+        passages
+    )
