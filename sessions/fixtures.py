@@ -24,6 +24,7 @@ from topics.models import (
     Citation,
     Country,
     Document,
+    Membership,
     Organisation,
     Passage,
     Programme,
@@ -114,12 +115,18 @@ KINDS: dict[str, Kind] = {
             ("slug", "name", "description"),
             constants={"is_theme": True},
         ),
-        Kind("countries", Country, ("slug", "name", "ccpcj_member")),
+        Kind("countries", Country, ("slug", "name")),
         Kind(
             "organisations",
             Organisation,
             ("slug", "name", "acronym", "kind", "country", "parent", "description"),
             references={"country": "countries", "parent": "organisations"},
+        ),
+        Kind(
+            "memberships",
+            Membership,
+            ("slug", "country", "body", "source", "as_of"),
+            references={"country": "countries", "body": "organisations", "source": "sources"},
         ),
         Kind(
             "documents",

@@ -407,7 +407,12 @@ class _Merge:
     def merge_deleted(self, kind, record: Record, base: dict, fixture: dict) -> None:
         """A record the site deleted (or merged away) stays deleted, unless the fixtures
         changed it since and the caller prefers the fixtures."""
-        changed = [name for name in fixture if fixture[name] != base.get(name, _MISSING)]
+        # Where the source says it (the citation) is no news about the record itself.
+        changed = [
+            name
+            for name in fixture
+            if name != CITATIONS and fixture[name] != base.get(name, _MISSING)
+        ]
         label = f"{record.origins[0].describe()}"
         if changed and self.prefer_fixtures:
             self.create(kind, record, fixture)

@@ -14,6 +14,7 @@ from topics.models import (
     Citation,
     Country,
     Document,
+    Membership,
     Organisation,
     Passage,
     SourceDocument,
@@ -166,15 +167,35 @@ def make_speaker(**fields):
     return Speaker.objects.create(**{**defaults, **fields})
 
 
-def make_document(**fields):
-    """A publication; give ``symbol`` (e.g. "A/RES/900/1") for a UN document."""
+def make_document(*, issued_by=(), **fields):
+    """A publication; give ``symbol`` (e.g. "A/RES/900/1") for a UN document, and
+    ``issued_by`` an organisation or a list of them."""
     number = next(_counter)
     defaults = {
         "slug": f"test-document-{number}",
         "title": f"Document {number}",
         "kind": Document.Kind.PUBLICATION,
     }
-    return Document.objects.create(**{**defaults, **fields})
+    document = Document.objects.create(**{**defaults, **fields})
+    document.issued_by.set(issued_by if isinstance(issued_by, list | tuple) else [issued_by])
+    return document
+
+
+def make_membership(country, **fields):
+    """``country`` listed as a member of the Commission by a source."""
+    body = (
+        fields.pop("body", None)
+        or Organisation.objects.get_or_create(
+            slug="ccpcj",
+            defaults={
+                "name": "Commission on Crime Prevention and Criminal Justice",
+                "acronym": "CCPCJ",
+                "kind": Organisation.Kind.UN_BODY,
+            },
+        )[0]
+    )
+    source = fields.pop("source", None) or make_source()
+    return Membership.objects.create(country=country, body=body, source=source, **fields)
 
 
 def make_tag(**fields):

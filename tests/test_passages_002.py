@@ -67,7 +67,8 @@ def test_the_members_and_the_questions_to_consider_are_list_items(fixture):
     for passage in passages:
         if passage["kind"] == "list-item":
             items_under[headings[passage["heading"]]].append(passage["text"])
-    members = [c["name"] for c in fixture["countries"] if c["ccpcj_member"]]
+    countries = {c["slug"]: c["name"] for c in fixture["countries"]}
+    members = [countries[m["country"]] for m in fixture["memberships"] if m["body"] == "ccpcj"]
     assert items_under["Members of CCPCJ:"] == members
     assert len(members) == 20
     for topic in (

@@ -9,7 +9,16 @@ import datetime
 import pytest
 
 from sessions.models import Meeting, Session, Speaker
-from topics.models import Citation, Country, Document, Organisation, Passage, SourceDocument, Tag
+from topics.models import (
+    Citation,
+    Country,
+    Document,
+    Membership,
+    Organisation,
+    Passage,
+    SourceDocument,
+    Tag,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,17 +67,39 @@ def test_the_femicide_session_carries_its_speakers_and_theme():
     assert names == ["Lara Dimitrijevic", "Marie- Theres Prantner", "Gian Beeli"]
 
 
-def test_the_commission_has_its_twenty_members():
-    members = Country.objects.filter(ccpcj_member=True)
+def test_the_commission_has_its_twenty_members_as_the_background_guide_lists_them():
+    """Membership is a listing by a source, each member cited at its line of the list; the
+    guide does not say for which date, so none is given."""
+    members = Country.objects.members_of()
     assert members.count() == 20
     assert {"argentina", "cote-divoire", "united-states-of-america"} <= set(
         members.values_list("slug", flat=True)
     )
+    listing = Membership.objects.latest_listing("ccpcj").select_related("source", "country")
+    assert {m.source.slug for m in listing} == {"ccpcj-background-guide"}
+    assert {m.as_of for m in listing} == {None}
+    argentina = listing.get(country__slug="argentina")
+    passage = argentina.citations.get().passages.get()
+    assert (passage.kind, passage.text) == ("list-item", "Argentina")
+
+
+def test_the_essential_services_package_has_its_five_issuers():
+    """Developed by UN-Women, UNDP, UNFPA, UNODC and WHO (working paper, para. 13)."""
+    document = Document.objects.get(
+        slug="essential-services-package-for-women-and-girls-subject-to-violence"
+    )
+    assert set(document.issued_by.values_list("slug", flat=True)) == {
+        "un-women",
+        "undp",
+        "unfpa",
+        "unodc",
+        "who",
+    }
 
 
 def test_resolution_70_176_is_one_record_however_it_is_written():
     document = Document.objects.get(normalized_symbol="A/RES/70/176")
-    assert document.issued_by.slug == "general-assembly"
+    assert list(document.issued_by.values_list("slug", flat=True)) == ["general-assembly"]
     cited_in = set(document.citations.values_list("source__file_name", flat=True))
     assert {"001_f6926b351bc99b20.txt", "002_23b3df5dfe22fc52.txt"} <= cited_in
     assert Document.objects.matching_symbol("A/Res/70/176").get() == document

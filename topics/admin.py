@@ -17,6 +17,7 @@ from .models import (
     Citation,
     Country,
     Document,
+    Membership,
     Organisation,
     Passage,
     Programme,
@@ -330,12 +331,44 @@ class TaggingEventAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("content_object")
 
 
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ["body", "source", "as_of"]
+    autocomplete_fields = ["body"]
+    extra = 0
+
+
+class CommissionMemberFilter(admin.SimpleListFilter):
+    title = "Commission membership"
+    parameter_name = "member"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In the latest listing"), ("no", "Not in it")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.members_of()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.members_of().values("pk"))
+        return queryset
+
+
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "ccpcj_member"]
-    list_filter = ["ccpcj_member"]
+    list_display = ["name", "slug"]
+    list_filter = [CommissionMemberFilter]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline, CitationInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["country", "body", "source", "as_of"]
+    list_filter = [("body", admin.RelatedOnlyFieldListFilter), "source", "as_of"]
+    list_select_related = ["country", "body", "source"]
+    search_fields = ["country__name", "body__name", "body__acronym", "slug"]
+    autocomplete_fields = ["country", "body"]
     inlines = [CitationInline]
 
 
@@ -385,9 +418,8 @@ class SymbolFilter(admin.SimpleListFilter):
 
 @admin.register(Document)
 class DocumentAdmin(TaggedRecordAdmin):
-    list_display = ["__str__", "kind", "issued_by", "year", "title"]
+    list_display = ["__str__", "kind", "issuers", "year", "title"]
     list_filter = ["kind", SymbolFilter, ("issued_by", admin.RelatedOnlyFieldListFilter), "year"]
-    list_select_related = ["issued_by"]
     search_fields = ["symbol", "normalized_symbol", "title", "popular_name", "slug"]
     autocomplete_fields = ["issued_by"]
     readonly_fields = ["normalized_symbol"]
@@ -399,6 +431,13 @@ class DocumentAdmin(TaggedRecordAdmin):
         ("Origin", {"fields": ["issued_by", "year", "description"]}),
     ]
     inlines = [TaggedItemInline, SourceRequiredCitationInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("issued_by")
+
+    @admin.display(description="issued by")
+    def issuers(self, document):
+        return ", ".join(str(issuer) for issuer in document.issued_by.all()) or "—"
 
     def get_search_results(self, request, queryset, search_term):
         """Any written form of a symbol ("resolution 70/176", "A/Res/70/176") finds it."""

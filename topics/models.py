@@ -355,7 +355,20 @@ class TaggingEvent(models.Model):
         return f"{self.user or 'Someone'} {self.action} “{self.tag_name}” on {self.record_name}"
 
 
+# The Commission, whose membership the country pages show.
+COMMISSION = "ccpcj"
+
+
 class CountryQuerySet(SlugQuerySet):
+    def members_of(self, body_slug: str = COMMISSION):
+        """Countries in the body's most recent membership listing."""
+        return self.filter(pk__in=Membership.objects.latest_listing(body_slug).values("country_id"))
+
+    def with_membership(self, body_slug: str = COMMISSION):
+        """Each country with ``is_member``: whether the body's most recent listing names it."""
+        listing = Membership.objects.latest_listing(body_slug)
+        return self.annotate(is_member=Exists(listing.filter(country=OuterRef("pk"))))
+
     def with_session_counts(self):
         return self.annotate(session_count=Count("sessions", distinct=True)).order_by("name")
 
@@ -371,11 +384,6 @@ class CountryQuerySet(SlugQuerySet):
 class Country(KeepsFormerSlugs, models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     name = models.CharField(max_length=200)
-    ccpcj_member = models.BooleanField(
-        "CCPCJ member",
-        default=False,
-        help_text="Listed as a member of the Commission by the background guide.",
-    )
     citations = GenericRelation(Citation)
 
     objects = CountryQuerySet.as_manager()
@@ -488,6 +496,62 @@ class Organisation(KeepsFormerSlugs, models.Model):
         return (self.slug,)
 
 
+class MembershipQuerySet(SlugQuerySet):
+    def latest_listing(self, body_slug: str):
+        """The members of a body as its most recent listing gives them: the memberships from the
+        source whose list speaks for the latest date (an undated list counts as the oldest)."""
+        listings = self.filter(body__slug=body_slug)
+        latest_source = listings.order_by(F("as_of").desc(nulls_last=True), "-source_id").values(
+            "source_id"
+        )[:1]
+        return listings.filter(source_id=Subquery(latest_source))
+
+
+class Membership(models.Model):
+    """A country's membership of a body (the Commission), as one source lists it. Membership
+    changes; each listing keeps its source and the date the source speaks for."""
+
+    slug = models.SlugField(
+        max_length=200, unique=True, blank=True, help_text="Made from the names if left empty."
+    )
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="memberships")
+    body = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
+    source = models.ForeignKey(
+        "SourceDocument", on_delete=models.PROTECT, related_name="memberships"
+    )
+    as_of = models.DateField(
+        "as of",
+        null=True,
+        blank=True,
+        help_text="The date the source's list speaks for; empty where the source does not say.",
+    )
+    citations = GenericRelation(Citation)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body__name", "country__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "body", "source"], name="one_membership_per_listing"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.country} in {self.body.acronym or self.body}, per {self.source}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = f"{self.country.slug}-in-{self.body.slug}-per-{self.source.slug}"[:200]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.country.get_absolute_url()}#country-memberships"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 class DocumentQuerySet(SlugQuerySet):
     def matching_symbol(self, written: str):
         """Documents whose symbol is any written form of ``written``."""
@@ -551,13 +615,11 @@ class Document(KeepsFormerSlugs, models.Model):
     symbol = models.CharField(max_length=80, blank=True, help_text="As first written in a source.")
     normalized_symbol = models.CharField(max_length=80, unique=True, null=True, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    issued_by = models.ForeignKey(
+    issued_by = models.ManyToManyField(
         Organisation,
-        null=True,
         blank=True,
-        on_delete=models.SET_NULL,
         related_name="documents",
-        help_text="Adopting body or publisher.",
+        help_text="Adopting body or publishers (several where a document was developed jointly).",
     )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     title = models.CharField(max_length=500, blank=True)

@@ -1,15 +1,17 @@
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView
 
 from sessions.models import Session
 
 from .models import (
+    COMMISSION,
     Citation,
     Country,
     Document,
     FormerSlug,
+    Membership,
     Organisation,
     Passage,
     Programme,
@@ -51,7 +53,7 @@ def theme_detail(request, slug):
         return redirect_from_former_slug(Tag, slug)
     sessions = Session.objects.tagged_with_all([tag]).for_listing().in_programme_order()
     page = page_or_404(Paginator(sessions, SESSIONS_PER_PAGE), request)
-    documents = Document.objects.filter(tagged_items__tag=tag).select_related("issued_by")
+    documents = Document.objects.filter(tagged_items__tag=tag).prefetch_related("issued_by")
     return render(
         request,
         "topics/theme_detail.html",
@@ -60,7 +62,7 @@ def theme_detail(request, slug):
 
 
 class DocumentListView(FriendlyPaginationMixin, ListView):
-    queryset = Document.objects.with_session_counts().select_related("issued_by")
+    queryset = Document.objects.with_session_counts().prefetch_related("issued_by")
     paginate_by = 50
 
     def get_queryset(self):
@@ -71,8 +73,8 @@ class DocumentListView(FriendlyPaginationMixin, ListView):
 
 def document_detail(request, key):
     """A document's page lives at its normalised symbol; any written form redirects there."""
-    documents = Document.objects.select_related("issued_by").prefetch_related(
-        citations_prefetch(), "tags", "meetings"
+    documents = Document.objects.prefetch_related(
+        "issued_by", citations_prefetch(), "tags", "meetings"
     )
     document = documents.filter(normalized_symbol=key).first()
     if document is None:
@@ -112,21 +114,42 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
         )
         context["noted_count"] = organisation.noted_sessions.count()
         context["document_groups"] = organisation.documents.all().grouped_by_kind()
+        context["members"] = (
+            Membership.objects.latest_listing(organisation.slug)
+            .select_related("country", "source")
+            .order_by("country__name")
+        )
         return context
 
 
 class CountryListView(FriendlyPaginationMixin, ListView):
-    queryset = Country.objects.with_session_counts()
+    queryset = Country.objects.with_session_counts().with_membership()
     paginate_by = 100
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        return queryset.filter(ccpcj_member=True) if self.request.GET.get("member") else queryset
+        return queryset.members_of() if self.request.GET.get("member") else queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["listing"] = (
+            Membership.objects.latest_listing(COMMISSION).select_related("source").first()
+        )
+        return context
 
 
 class CountryDetailView(FormerSlugRedirectMixin, DetailView):
     queryset = Country.objects.prefetch_related(
-        "speakers", "organisations", "meetings", citations_prefetch()
+        "speakers",
+        "organisations",
+        "meetings",
+        citations_prefetch(),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("body", "source")
+            .prefetch_related(citations_prefetch())
+            .order_by(F("as_of").desc(nulls_last=True), "body__name"),
+        ),
     )
 
     def get_context_data(self, **kwargs):

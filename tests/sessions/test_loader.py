@@ -18,6 +18,7 @@ from topics.models import (
     Country,
     Document,
     LoadedRecord,
+    Membership,
     Organisation,
     Programme,
     SourceDocument,
@@ -368,7 +369,8 @@ def test_the_loader_remembers_every_record_it_loaded():
     assert ("sessions", "ccpcj-31-femicide") in remembered
     assert ("documents", "A/RES/70/176") in remembered
     assert len(remembered) == sum(
-        model.objects.count() for model in (SourceDocument, Country, Organisation, Document)
+        model.objects.count()
+        for model in (SourceDocument, Country, Membership, Organisation, Document)
     ) + Tag.objects.themes().count() + Speaker.objects.count() + Meeting.objects.count() + (
         Session.objects.count() + Programme.objects.count()
     )

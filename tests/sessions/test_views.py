@@ -14,6 +14,7 @@ from tests.factories import (
     PROGRAMME_DAYS,
     add_speaker,
     make_country,
+    make_membership,
     make_programme,
     make_session,
     make_tag,
@@ -200,7 +201,8 @@ def test_detail_pages_are_headed_by_their_record(client, kb, record, name):
 
 def test_member_filter_lists_only_the_members(client):
     """ "Members" lists the Commission's members and leaves other countries out."""
-    member = make_country(name="Aaland Test Member", ccpcj_member=True)
+    member = make_country(name="Aaland Test Member")
+    make_membership(member)
     other = make_country(name="Aaland Test Observer")
     page = html(client.get("/countries/?member=1"))
     assert f'href="{member.get_absolute_url()}"' in page
@@ -357,12 +359,12 @@ PAGE_QUERY_LIMITS = {
     "{speaker}": 3,
     "/themes/": 2,
     "{theme}": 7,
-    "/documents/": 2,
-    "{resolution}": 8,
+    "/documents/": 3,  # and their issuers
+    "{resolution}": 9,
     "/organisations/": 2,
-    "{organisation}": 10,  # its programmes are one more prefetch
-    "/countries/": 2,
-    "{country}": 8,
+    "{organisation}": 11,  # its programmes and its members are one more each
+    "/countries/": 3,  # and the latest membership listing
+    "{country}": 11,  # memberships, with their citations and passages
     "/sources/": 1,
     "{source}": 8,
     "/search/?q=restorative": 9,

@@ -245,7 +245,7 @@ def _document(document: Document) -> SearchEntry:
         name=f"{document.title} {document.popular_name}",
         aliases=[document.symbol, document.get_kind_display()],
         body=document.description,
-        related=_names(document.issued_by),
+        related=_names(*document.issued_by.all()),
         keys=[document.title, document.popular_name],
         symbols=[document.normalized_symbol or ""],
         date=_year_start(document.year),
@@ -354,7 +354,7 @@ KINDS: dict[str, Indexed] = {
     Kind.PROGRAMME: Indexed(
         lambda: Programme.objects.prefetch_related("organisations"), _programme
     ),
-    Kind.DOCUMENT: Indexed(lambda: Document.objects.select_related("issued_by"), _document),
+    Kind.DOCUMENT: Indexed(lambda: Document.objects.prefetch_related("issued_by"), _document),
     Kind.THEME: Indexed(lambda: Tag.objects.all(), _theme),
     Kind.COUNTRY: Indexed(lambda: Country.objects.all(), _country),
     Kind.PASSAGE: Indexed(lambda: Passage.objects.select_related("source"), _passage),
@@ -473,6 +473,7 @@ LINKS = {
     Session.documents.through: Kind.SESSION,
     Meeting.documents.through: Kind.MEETING,
     Programme.organisations.through: Kind.PROGRAMME,
+    Document.issued_by.through: Kind.DOCUMENT,
 }
 
 
