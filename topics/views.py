@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView
 
+from sessions import listings
 from sessions.models import Session
 
 from .models import (
@@ -55,7 +56,13 @@ def theme_detail(request, slug):
     return render(
         request,
         "topics/theme_detail.html",
-        {"tag": tag, "page_obj": page, "sessions": page.object_list, "documents": documents},
+        {
+            "tag": tag,
+            "page_obj": page,
+            "sessions": page.object_list,
+            "documents": documents,
+            "follow": listings.of_theme(tag),
+        },
     )
 
 
@@ -90,7 +97,9 @@ def document_detail(request, key):
         return redirect(found, permanent=True)
     sessions = document.sessions.for_listing().in_programme_order()
     return render(
-        request, "topics/document_detail.html", {"document": document, "sessions": sessions}
+        request,
+        "topics/document_detail.html",
+        {"document": document, "sessions": sessions, "follow": listings.of_document(document)},
     )
 
 
@@ -112,6 +121,7 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
         )
         context["noted_count"] = organisation.noted_sessions.count()
         context["document_groups"] = organisation.documents.all().grouped_by_kind()
+        context["follow"] = listings.of_organisation(organisation)
         return context
 
 
@@ -132,6 +142,7 @@ class CountryDetailView(FormerSlugRedirectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sessions"] = self.object.sessions.for_listing().in_programme_order()
+        context["follow"] = listings.of_country(self.object)
         return context
 
 
@@ -166,4 +177,5 @@ class ProgrammeDetailView(FormerSlugRedirectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sessions"] = self.object.sessions.for_listing().in_programme_order()
+        context["follow"] = listings.of_programme(self.object)
         return context
