@@ -13,6 +13,7 @@ from topics.admin import (
 )
 
 from .models import Annotation, Appearance, Meeting, Session, Speaker
+from .timezones import known_time_zones
 
 # Meeting names run to 130 characters; change lists show this many so their columns fit.
 SHORT_MEETING_NAME = 40
@@ -76,8 +77,22 @@ class SessionInline(admin.TabularInline):
     show_change_link = True
 
 
+def time_zone_choices():
+    return [("", "Not given"), *((name, name) for name in sorted(known_time_zones()))]
+
+
+class MeetingForm(forms.ModelForm):
+    # Chosen from the zone database, so a zone is never misspelt.
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        required=False,
+        help_text=Meeting._meta.get_field("time_zone").help_text,
+    )
+
+
 @admin.register(Meeting)
 class MeetingAdmin(TaggedRecordAdmin):
+    form = MeetingForm
     list_display = ["name", "kind", "number", "city", "dates", "session_count"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "city", "venue", "description"]
@@ -89,7 +104,10 @@ class MeetingAdmin(TaggedRecordAdmin):
     ordering = ["-start_date", "name"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "number"]}),
-        ("When and where", {"fields": ["start_date", "end_date", "city", "venue", "country"]}),
+        (
+            "When and where",
+            {"fields": ["start_date", "end_date", "city", "venue", "country", "time_zone"]},
+        ),
         ("Content", {"fields": ["description", "documents"]}),
     ]
     inlines = [SessionInline, TaggedItemInline, CitationInline]

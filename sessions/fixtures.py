@@ -161,6 +161,7 @@ KINDS: dict[str, Kind] = {
                 "city",
                 "venue",
                 "country",
+                "time_zone",
                 "start_date",
                 "end_date",
                 "description",

@@ -1,5 +1,6 @@
 """Meetings, the sessions held within them, and the speakers who spoke there."""
 
+import datetime
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from topics.models import (
@@ -21,6 +23,7 @@ from topics.models import (
 
 from .markdown import render_markdown
 from .roles import CHANGE_ANNOTATION, READ_SHARED_ANNOTATIONS
+from .timezones import place_of, utc_offset, validate_time_zone, zone_of
 
 
 def taggings_prefetch():
@@ -73,6 +76,13 @@ class Meeting(KeepsFormerSlugs, models.Model):
     country = models.ForeignKey(
         Country, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
     )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Where it was held, as an IANA time zone name (Europe/Vienna, Asia/Tokyo): "
+        "its sessions' times are local to it.",
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     description = models.TextField(blank=True)
@@ -106,6 +116,35 @@ class Meeting(KeepsFormerSlugs, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def zone(self):
+        """Its time zone (a ZoneInfo), or None where it is not given."""
+        return zone_of(self.time_zone)
+
+    @property
+    def local_time_name(self) -> str:
+        """What its clock is called: "Kyoto time", "Vienna time"; empty without a zone."""
+        if self.zone is None:
+            return ""
+        return f"{self.city or place_of(self.time_zone)} time"
+
+    @property
+    def place(self) -> str:
+        """Venue, city and country, as far as they are given."""
+        country = self.country.name if self.country_id else ""
+        return ", ".join(part for part in (self.venue, self.city, country) if part)
+
+    def zone_label(self) -> str:
+        """Its zone for its page: "Kyoto time (Asia/Tokyo, UTC+9)", with the offset on its
+        first day when that is known."""
+        if self.zone is None:
+            return ""
+        details = [self.time_zone]
+        if self.start_date:
+            noon = datetime.datetime.combine(self.start_date, datetime.time(12), self.zone)
+            details.append(utc_offset(noon))
+        return f"{self.local_time_name} ({', '.join(details)})"
 
 
 class SpeakerQuerySet(SlugQuerySet):
@@ -164,6 +203,11 @@ class SessionQuerySet(SlugQuerySet):
                 to_attr="appearance_list",
             ),
         )
+
+    def for_syndication(self):
+        """What a feed entry or a calendar event shows: its meeting (place and time zone) and
+        its themes and tags, in a fixed number of queries however many sessions."""
+        return self.select_related("meeting__country").prefetch_related(taggings_prefetch())
 
     def tagged_with_all(self, tags):
         for tag in tags:
@@ -261,6 +305,8 @@ class Session(KeepsFormerSlugs, models.Model):
     tags = TaggableManager(through=TaggedItem, blank=True)
     tagged_items = GenericRelation(TaggedItem, related_query_name="session")
     citations = GenericRelation(Citation)
+    # Feeds and calendars tell readers which sessions changed since they last looked.
+    updated_at = models.DateTimeField("last modified", auto_now=True)
 
     objects = SessionQuerySet.as_manager()
 
@@ -290,6 +336,40 @@ class Session(KeepsFormerSlugs, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def mark_modified(self) -> None:
+        """Its themes or tags changed (a change of the session, for feeds and calendars)."""
+        self.updated_at = timezone.now()
+        type(self).objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
+    def _at(self, time: datetime.time | None) -> datetime.datetime | None:
+        if self.date is None or time is None:
+            return None
+        # Without its meeting's zone, a floating local time (as iCalendar calls it).
+        return datetime.datetime.combine(self.date, time, self.meeting.zone)
+
+    @property
+    def starts_at(self) -> datetime.datetime | None:
+        return self._at(self.start_time)
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        return self._at(self.end_time)
+
+    @property
+    def local_times(self) -> str:
+        """Its start and end times with the clock they are on ("Vienna time (UTC+2)"), the
+        times alone where the meeting's zone is not given; empty without a start time."""
+        if self.start_time is None:
+            return ""
+        times = f"{self.start_time:%H:%M}"
+        if self.end_time:
+            times += f"\N{EN DASH}{self.end_time:%H:%M}"
+        name = self.meeting.local_time_name
+        if not name:
+            return times
+        starts_at = self.starts_at
+        return f"{times} {name} ({utc_offset(starts_at)})" if starts_at else f"{times} {name}"
 
 
 class Appearance(models.Model):

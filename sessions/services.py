@@ -543,16 +543,17 @@ class _Merge:
         return instance.pk
 
     def write(self, kind, record: Record, pk: int, database: dict, changes: dict) -> None:
-        own = [name for name in changes if name in kind.scalar_fields]
-        if own:
-            instance = kind.model.objects.get(pk=pk)
-            for name in own:
-                model_field = kind.model_field(name)
-                value = changes[name]
-                if name not in kind.references:
-                    value = _from_json(model_field, value)
-                setattr(instance, model_field.attname, value)
-            self.save(record, instance)
+        instance = kind.model.objects.get(pk=pk)
+        for name in changes:
+            if name not in kind.scalar_fields:
+                continue
+            model_field = kind.model_field(name)
+            value = changes[name]
+            if name not in kind.references:
+                value = _from_json(model_field, value)
+            setattr(instance, model_field.attname, value)
+        # Saved even when only its links changed, so that its modified time moves.
+        self.save(record, instance)
         maps = {name: value for name, value in changes.items() if isinstance(value, dict)}
         self.write_maps(kind, pk, database, maps)
 
@@ -691,9 +692,15 @@ def _from_json(model_field: models.Field, value):
 
 
 def _parse_memory(kind_name: str, values: dict) -> dict:
-    """Remembered values (JSON) back into the form the fixtures are read into."""
+    """Remembered values (JSON) back into the form the fixtures are read into. A column added
+    since that load was remembered as the default its migration gave every record, so the
+    fixtures' value for it now applies rather than conflicts."""
     kind = KINDS[kind_name]
-    parsed = {}
+    parsed = {
+        name: kind.model_field(name).get_default()
+        for name in kind.scalar_fields
+        if name not in values
+    }
     for name, value in values.items():
         if name == CITATIONS:
             continue

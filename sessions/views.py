@@ -5,11 +5,21 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Value
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
-from topics.models import Country, Document, Organisation, Programme, SourceDocument, Tag
+from topics.models import (
+    Country,
+    Document,
+    FormerSlug,
+    Organisation,
+    Programme,
+    SourceDocument,
+    Tag,
+)
 from topics.paging import FriendlyPaginationMixin, page_or_404
 from topics.permalinks import FormerSlugRedirectMixin
 from topics.search.engine import Narrowing, PageError, SearchLinks
@@ -18,6 +28,8 @@ from topics.search.query import MAX_QUERY_LENGTH, QueryError, parse_query
 from topics.services import TaggingError, tag_record, untag_record
 from topics.views import citations_prefetch
 
+from . import listings
+from .calendars import CONTENT_TYPE, calendar_of
 from .filters import SORTS, FilterError, SessionFilters, without_blanks
 from .forms import AnnotationForm, TagForm
 from .models import Annotation, Appearance, Meeting, Session, Speaker, taggings_prefetch
@@ -72,6 +84,7 @@ def home(request):
             "themes": Tag.objects.themes().with_session_counts(),
             "meetings": Meeting.objects.with_programme().with_session_counts(),
             "recent_sessions": Session.objects.for_listing().most_recent()[:6],
+            "follow": listings.latest(),
         },
     )
 
@@ -84,12 +97,7 @@ def session_list(request):
     try:
         filters = SessionFilters.from_query(request.GET)
     except FilterError as error:
-        return render(
-            request,
-            "sessions/filter_error.html",
-            {"message": error.message},
-            status=error.status,
-        )
+        return filter_error(request, error)
     sessions = filters.apply(Session.objects.all())
     page = page_or_404(Paginator(sessions.for_listing(), SESSIONS_PER_PAGE), request)
     listed = list(page.object_list)
@@ -110,7 +118,70 @@ def session_list(request):
             ],
             "facets": filters.facets(Session.objects.all()),
             "sorts": [(key, label, filters.url_with_sort(key)) for key, label in SORTS.items()],
+            "follow": listings.filtered(filters),
         },
+    )
+
+
+def filter_error(request, error: FilterError):
+    return render(
+        request, "sessions/filter_error.html", {"message": error.message}, status=error.status
+    )
+
+
+def calendar_download(request, sessions, *, title: str, path: str, file_name: str):
+    site = listings.Site.of(request)
+    body = calendar_of(sessions, title=title, url=site.absolute(path), site=site)
+    response = HttpResponse(body, content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}.ics"'
+    return response
+
+
+def moved_calendar(model, slug: str, url_name: str):
+    """A permanent redirect to the calendar of the record once known as ``slug``."""
+    record = FormerSlug.objects.find(model, slug)
+    if record is None:
+        raise Http404(f"No {model._meta.verbose_name} is known as “{slug}”.")
+    return redirect(reverse(url_name, args=[record.slug]), permanent=True)
+
+
+def sessions_calendar(request):
+    """The session list, filtered as ``/sessions/?…`` would be, as a calendar."""
+    try:
+        filters = SessionFilters.from_query(request.GET)
+    except FilterError as error:
+        return filter_error(request, error)
+    listing = listings.filtered(filters)
+    sessions = listing.sessions.for_syndication().in_programme_order()
+    return calendar_download(
+        request, sessions, title=listing.title, path=listing.calendar_url, file_name="sessions"
+    )
+
+
+def meeting_calendar(request, slug):
+    meeting = Meeting.objects.filter(slug=slug).first()
+    if meeting is None:
+        return moved_calendar(Meeting, slug, "sessions:meeting-calendar")
+    listing = listings.of_meeting(meeting)
+    sessions = listing.sessions.for_syndication().in_programme_order()
+    return calendar_download(
+        request, sessions, title=listing.title, path=listing.calendar_url, file_name=slug
+    )
+
+
+def session_calendar(request, slug):
+    """One session, to add to a calendar."""
+    session = Session.objects.for_syndication().filter(slug=slug).first()
+    if session is None:
+        return moved_calendar(Session, slug, "sessions:calendar-event")
+    if session.date is None:
+        raise Http404("This session's date is not given, so it cannot go in a calendar.")
+    return calendar_download(
+        request,
+        [session],
+        title=session.title,
+        path=reverse("sessions:calendar-event", args=[slug]),
+        file_name=slug,
     )
 
 
@@ -180,6 +251,7 @@ class MeetingDetailView(FormerSlugRedirectMixin, DetailView):
         context = super().get_context_data(**kwargs)
         sessions = list(self.object.sessions.for_listing().in_programme_order())
         context["programme"] = programme_days(sessions)
+        context["follow"] = listings.of_meeting(self.object)
         return context
 
 
@@ -200,6 +272,11 @@ class SpeakerDetailView(FormerSlugRedirectMixin, DetailView):
         ),
         citations_prefetch(),
     )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["follow"] = listings.of_speaker(self.object)
+        return context
 
 
 def search(request):
@@ -226,7 +303,12 @@ def search(request):
     except PageError as error:
         context["error"] = str(error)
         return render(request, "search.html", context, status=404)
-    context.update(outcome=outcome, total=outcome.total, links=SearchLinks(request.GET, outcome))
+    context.update(
+        outcome=outcome,
+        total=outcome.total,
+        links=SearchLinks(request.GET, outcome),
+        follow=listings.searched(raw[:MAX_QUERY_LENGTH], request.GET),
+    )
     return render(request, "search.html", context)
 
 
@@ -247,6 +329,7 @@ def add_tag(request, slug):
         messages.error(request, str(error))
         return redirect(f"{session.get_absolute_url()}#tags")
     if created:
+        session.mark_modified()
         messages.success(request, f"Tagged “{tagging.tag.name}”.")
     else:
         messages.info(request, f"This session already carries “{tagging.tag.name}”.")
@@ -268,6 +351,7 @@ def remove_tag(request, slug, tag_slug):
         )
     tagging.content_object = session
     untag_record(tagging=tagging, user=request.user)
+    session.mark_modified()
     messages.success(request, f"Removed the tag “{tagging.tag.name}”.")
     return redirect(f"{session.get_absolute_url()}#tags")
 

@@ -100,6 +100,7 @@ def multiply_knowledge_base(factor: int) -> None:
                         slug=f"{m.slug}-{suffix}",
                         name=f"{m.name} ({suffix})",
                         kind=m.kind,
+                        time_zone=m.time_zone,
                         start_date=m.start_date,
                         end_date=m.end_date,
                     )

@@ -30,23 +30,27 @@ STAFF_TAG = "hostile-input-tag"
 STAFF_PASSWORD = "pw-amina"
 
 # The query parameters each page reads; every page also gets parameters it does not know.
+SESSION_FILTERS = [
+    "tag",
+    "meeting",
+    "speaker",
+    "organisation",
+    "country",
+    "resolution",
+    "from",
+    "to",
+    "sort",
+    "page",
+]
 QUERY_PARAMETERS = {
-    "sessions:list": [
-        "tag",
-        "meeting",
-        "speaker",
-        "organisation",
-        "country",
-        "resolution",
-        "from",
-        "to",
-        "sort",
-        "page",
-    ],
+    "sessions:list": SESSION_FILTERS,
     "sessions:search": ["q"],
     "topics:document-list": ["kind", "page"],
     "topics:country-list": ["member", "page"],
     "login": ["next"],
+    "sessions:feed": SESSION_FILTERS,
+    "sessions:calendar": SESSION_FILTERS,
+    "sessions:search-feed": ["q", "meeting", "theme", "from", "to"],
 }
 EVERY_PAGE_PARAMETERS = ["page", "utm_campaign", "fbclid"]
 # Pages that only accept POST.
@@ -113,6 +117,19 @@ def examples(ngo_staff, annotation):
         "logout": {},
         "password_change": {},
         "password_change_done": {},
+        "sessions:latest-feed": {},
+        "sessions:feed": {},
+        "sessions:search-feed": {},
+        "sessions:calendar": {},
+        "sessions:calendar-event": {"slug": SESSION_SLUG},
+        "sessions:meeting-feed": {"slug": "ccpcj-31"},
+        "sessions:meeting-calendar": {"slug": "ccpcj-31"},
+        "sessions:speaker-feed": {"slug": "lara-dimitrijevic"},
+        "topics:theme-feed": {"slug": "femicide"},
+        "topics:document-feed": {"key": "A/RES/70/176"},
+        "topics:organisation-feed": {"slug": "unodc"},
+        "topics:country-feed": {"slug": "malta"},
+        "topics:programme-feed": {"slug": "glo-act"},
     }
 
 

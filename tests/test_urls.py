@@ -45,6 +45,23 @@ ROUTES = [
     ("logout", [], "/accounts/logout/"),
     ("password_change", [], "/accounts/password/change/"),
     ("password_change_done", [], "/accounts/password/change/done/"),
+    ("sessions:latest-feed", [], "/feed/"),
+    ("sessions:feed", [], "/sessions/feed/"),
+    ("sessions:search-feed", [], "/search/feed/"),
+    ("sessions:calendar", [], "/sessions/calendar.ics"),
+    (
+        "sessions:calendar-event",
+        ["ccpcj-31-femicide"],
+        "/sessions/ccpcj-31-femicide/calendar.ics",
+    ),
+    ("sessions:meeting-feed", ["ccpcj-31"], "/meetings/ccpcj-31/feed/"),
+    ("sessions:meeting-calendar", ["ccpcj-31"], "/meetings/ccpcj-31/calendar.ics"),
+    ("sessions:speaker-feed", ["lara-dimitrijevic"], "/speakers/lara-dimitrijevic/feed/"),
+    ("topics:theme-feed", ["femicide"], "/themes/femicide/feed/"),
+    ("topics:document-feed", ["A/RES/70/176"], "/documents/A/RES/70/176/feed/"),
+    ("topics:organisation-feed", ["unodc"], "/organisations/unodc/feed/"),
+    ("topics:country-feed", ["malta"], "/countries/malta/feed/"),
+    ("topics:programme-feed", ["glo-act"], "/programmes/glo-act/feed/"),
 ]
 
 

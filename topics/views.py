@@ -3,6 +3,7 @@ from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView
 
+from sessions import listings
 from sessions.models import Session
 
 from .models import (
@@ -57,7 +58,13 @@ def theme_detail(request, slug):
     return render(
         request,
         "topics/theme_detail.html",
-        {"tag": tag, "page_obj": page, "sessions": page.object_list, "documents": documents},
+        {
+            "tag": tag,
+            "page_obj": page,
+            "sessions": page.object_list,
+            "documents": documents,
+            "follow": listings.of_theme(tag),
+        },
     )
 
 
@@ -92,7 +99,9 @@ def document_detail(request, key):
         return redirect(found, permanent=True)
     sessions = document.sessions.for_listing().in_programme_order()
     return render(
-        request, "topics/document_detail.html", {"document": document, "sessions": sessions}
+        request,
+        "topics/document_detail.html",
+        {"document": document, "sessions": sessions, "follow": listings.of_document(document)},
     )
 
 
@@ -119,6 +128,7 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
             .select_related("country", "source")
             .order_by("country__name")
         )
+        context["follow"] = listings.of_organisation(organisation)
         return context
 
 
@@ -155,6 +165,7 @@ class CountryDetailView(FormerSlugRedirectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sessions"] = self.object.sessions.for_listing().in_programme_order()
+        context["follow"] = listings.of_country(self.object)
         return context
 
 
@@ -189,4 +200,5 @@ class ProgrammeDetailView(FormerSlugRedirectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sessions"] = self.object.sessions.for_listing().in_programme_order()
+        context["follow"] = listings.of_programme(self.object)
         return context
