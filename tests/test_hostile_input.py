@@ -46,6 +46,10 @@ QUERY_PARAMETERS = {
     "sessions:search": ["q"],
     "topics:document-list": ["kind", "page"],
     "topics:country-list": ["member", "page"],
+    "topics:source-detail": ["cite"],
+    "sessions:export": ["tag", "meeting", "speaker", "organisation", "resolution", "from", "to"],
+    "topics:document-export": ["kind"],
+    "topics:country-export": ["member"],
     "login": ["next"],
 }
 EVERY_PAGE_PARAMETERS = ["page", "utm_campaign", "fbclid"]
@@ -113,6 +117,19 @@ def examples(ngo_staff, annotation):
         "logout": {},
         "password_change": {},
         "password_change_done": {},
+        "sessions:export": {"export_format": "csv"},
+        "sessions:meeting-export": {"export_format": "json"},
+        "sessions:speaker-export": {"export_format": "csv"},
+        "topics:theme-export": {"export_format": "csv"},
+        "topics:document-export": {"export_format": "json"},
+        "topics:organisation-export": {"export_format": "csv"},
+        "topics:country-export": {"export_format": "csv"},
+        "topics:programme-export": {"export_format": "json"},
+        "topics:source-export": {"export_format": "csv"},
+        "sessions:download": {},
+        "sessions:download-kb": {},
+        "sitemap": {},
+        "robots": {},
     }
 
 
