@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Value
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +24,7 @@ from topics.views import citations_prefetch
 from . import exports
 from .exports import ExportableListMixin, export_response, knowledge_base_download
 from .filters import SORTS, FilterError, SessionFilters, without_blanks
+from .fixtures import FixtureError
 from .forms import AnnotationForm, TagForm
 from .models import Annotation, Appearance, Meeting, Session, Speaker, taggings_prefetch
 from .programme import mark_parallel, neighbours, programme_days
@@ -408,10 +409,17 @@ def download(request):
 
 def download_knowledge_base(request):
     """The whole knowledge base as one JSON file, in the fixtures' own format."""
+    try:
+        files = knowledge_base_files(directory=settings.KB_FIXTURES_DIR)
+    except FixtureError:
+        # The deployment lacks the fixture files (or holds broken ones) the format comes from.
+        return HttpResponse(
+            "The knowledge base cannot be downloaded just now; the lists still can.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     document = knowledge_base_download(
-        files=knowledge_base_files(directory=settings.KB_FIXTURES_DIR),
-        sources=SourceDocument.objects.all(),
-        absolute_url=request.build_absolute_uri,
+        files=files, sources=SourceDocument.objects.all(), absolute_url=request.build_absolute_uri
     )
     response = JsonResponse(document, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="ccpcj-kb.json"'

@@ -246,6 +246,16 @@ def test_the_download_holds_corrections_made_in_the_site(client):
     assert titles["ccpcj-31-femicide"] == "Corrected title"
 
 
+def test_without_its_fixture_files_the_site_says_the_download_is_unavailable(
+    client, settings, tmp_path
+):
+    settings.KB_FIXTURES_DIR = tmp_path
+    response = client.get("/download/ccpcj-kb.json")
+    assert response.status_code == 503
+    assert "the lists still can" in response.content.decode()
+    assert client.get("/sessions/export.csv").status_code == 200
+
+
 def test_the_download_page_offers_every_download_and_the_terms(client):
     page = client.get("/download/").content.decode()
     assert 'href="/download/ccpcj-kb.json"' in page
