@@ -164,7 +164,7 @@ def test_a_document_row_links_to_its_official_text(client):
 
 
 @pytest.mark.parametrize(
-    ("page", "download"),
+    ("listed_at", "download"),
     [
         ("/sessions/?tag=femicide&utm_source=mail", "/sessions/export.csv?tag=femicide"),
         ("/sessions/?tag=femicide&page=1", "/sessions/export.json?tag=femicide"),
@@ -178,8 +178,8 @@ def test_a_document_row_links_to_its_official_text(client):
         ("/sources/", "/sources/export.json"),
     ],
 )
-def test_each_list_links_to_its_downloads_with_its_filters(client, page, download):
-    assert f'href="{download}"' in client.get(page).content.decode()
+def test_each_list_links_to_its_downloads_with_its_filters(client, listed_at, download):
+    assert f'href="{download}"' in client.get(listed_at).content.decode()
 
 
 # The most queries each download may run, measured on ten times the shipped data.

@@ -39,8 +39,9 @@ def test_the_document_page_links_its_symbol_to_the_official_texts(client):
     assert external_links(html) == [OFFICIAL, LIBRARY]
 
 
-@pytest.mark.parametrize("page", ["session", "meeting", "theme", "list", "organisation"])
-def test_lists_of_documents_link_each_symbol_to_the_official_texts(client, page):
+# Not named "page": that is the browser tests' fixture, and overriding it reorders the run.
+@pytest.mark.parametrize("shown_on", ["session", "meeting", "theme", "list", "organisation"])
+def test_lists_of_documents_link_each_symbol_to_the_official_texts(client, shown_on):
     kb = make_programme()
     kb.resolution.issued_by = kb.organisation
     kb.resolution.save()
@@ -52,7 +53,7 @@ def test_lists_of_documents_link_each_symbol_to_the_official_texts(client, page)
         "theme": kb.theme.get_absolute_url(),
         "list": f"/documents/?page={list(Document.objects.all()).index(kb.resolution) // 50 + 1}",
         "organisation": kb.organisation.get_absolute_url(),
-    }[page]
+    }[shown_on]
     html = client.get(url).content.decode()
     links = external_links(html)
     assert OFFICIAL in links and LIBRARY in links
