@@ -1,6 +1,7 @@
 from django.http import QueryDict
 
 from topics.search.engine import Narrowing
+from topics.search.query import MAX_QUERY_LENGTH
 
 from .filters import KNOWN_PARAMETERS
 
@@ -24,7 +25,8 @@ def canonical_address(request) -> dict:
         return {}
     kept = QueryDict(mutable=True)
     for name in LISTING_PARAMETERS.get(match.view_name, ("page",)):
-        values = sorted({value for value in request.GET.getlist(name) if value})
+        # No meaningful value is longer than a search; a longer one is not echoed back whole.
+        values = sorted({value[:MAX_QUERY_LENGTH] for value in request.GET.getlist(name) if value})
         if values and (name, values) != ("page", ["1"]):
             kept.setlist(name, values)
     query = kept.urlencode()
