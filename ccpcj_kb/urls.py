@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sessions.forms import AdminSignInForm, SignInForm
+from topics.views import robots_txt, sitemap_xml
 
 admin.site.login_form = AdminSignInForm
 
@@ -28,6 +29,8 @@ accounts = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("sessions.urls")),
     path("", include("topics.urls")),
 ]

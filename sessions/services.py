@@ -118,11 +118,23 @@ def export_knowledge_base(*, directory: Path) -> list[str]:
             "The fixtures changed since they were last loaded (or were never loaded): run "
             "load_kb first, so that exporting does not overwrite those changes."
         )
-    contents = {path.name: read_raw(path) for path in paths}
-    _Export(knowledge_base, contents).run()
+    contents = _exported(knowledge_base, paths)
     return [
         name for name, content in contents.items() if write_raw(Path(directory) / name, content)
     ]
+
+
+def knowledge_base_files(*, directory: Path) -> dict[str, dict]:
+    """What the database holds, as the fixture files in ``directory`` would hold it after an
+    export (by file name, in the files' own format and order), without writing anything."""
+    paths = fixture_paths(directory)
+    return _exported(read_fixtures(paths), paths)
+
+
+def _exported(knowledge_base: KnowledgeBase, paths: list[Path]) -> dict[str, dict]:
+    contents = {path.name: read_raw(path) for path in paths}
+    _Export(knowledge_base, contents).run()
+    return contents
 
 
 def _counts(knowledge_base: KnowledgeBase) -> dict[str, int]:
@@ -814,8 +826,10 @@ class _Export:
                 entry[CITED_AT] = location
                 self.contents[file_name].setdefault(record.kind, []).append(entry)
 
-    def full_entry(self, kind_name: str, pk: int) -> dict:
-        state = self.state.of_database(kind_name, [pk])[pk]
+    def full_entry(self, kind_name: str, pk: int, state: dict | None = None) -> dict:
+        """The record's fixture entry; ``state`` is its state if already read."""
+        if state is None:
+            state = self.state.of_database(kind_name, [pk])[pk]
         state.pop(CITATIONS, None)
         values = self.state.to_json(kind_name, state, current_keys=True)
         return {name: values[name] for name in KINDS[kind_name].fields if name in values}
@@ -829,15 +843,23 @@ class _Export:
         if kind_name == "themes":
             queryset = queryset.filter(is_theme=True)
         content_type = ContentType.objects.get_for_model(kind.model)
-        for pk in queryset.values_list("pk", flat=True):
-            citations = Citation.objects.filter(content_type=content_type, object_id=pk)
-            citation = citations.select_related("source").first()
+        pks = list(queryset.values_list("pk", flat=True))
+        if not pks:
+            return
+        # Each record's first citation, in the citations' order; all read at once.
+        first_citations = {}
+        citations = Citation.objects.filter(content_type=content_type, object_id__in=pks)
+        for citation in citations.select_related("source"):
+            first_citations.setdefault(citation.object_id, citation)
+        states = self.state.of_database(kind_name, pks)
+        for pk in pks:
+            citation = first_citations.get(pk)
             file_name = self.source_files.get(citation.source.slug) if citation else None
             if file_name is None:
                 file_name = "themes.json" if kind_name == "themes" else None
             if file_name is None or file_name not in self.contents:
                 continue
-            entry = self.full_entry(kind_name, pk)
+            entry = self.full_entry(kind_name, pk, states[pk])
             if kind.cited and citation:
                 entry[CITED_AT] = citation.location
             self.contents[file_name].setdefault(kind_name, []).append(entry)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.decorators import login_required, permission_required
@@ -5,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Value
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,9 +29,11 @@ from topics.search.query import MAX_QUERY_LENGTH, QueryError, parse_query
 from topics.services import TaggingError, tag_record, untag_record
 from topics.views import citations_prefetch
 
-from . import listings
+from . import exports, listings
 from .calendars import CONTENT_TYPE, calendar_of
+from .exports import ExportableListMixin, export_response, knowledge_base_download
 from .filters import SORTS, FilterError, SessionFilters, without_blanks
+from .fixtures import FixtureError
 from .forms import AnnotationForm, TagForm
 from .models import Annotation, Appearance, Meeting, Session, Speaker, taggings_prefetch
 from .programme import mark_parallel, neighbours, programme_days
@@ -41,8 +44,21 @@ from .roles import (
     DELETE_ANNOTATION,
     REMOVE_TAGGING,
 )
+from .services import knowledge_base_files
 
 SESSIONS_PER_PAGE = 20
+# The lists that download as CSV and JSON, as the download page names them.
+DOWNLOADABLE_LISTS = [
+    ("Sessions", "sessions:export"),
+    ("Meetings", "sessions:meeting-export"),
+    ("Speakers", "sessions:speaker-export"),
+    ("Themes and tags", "topics:theme-export"),
+    ("Resolutions and documents", "topics:document-export"),
+    ("Organisations", "topics:organisation-export"),
+    ("Countries", "topics:country-export"),
+    ("Programmes and initiatives", "topics:programme-export"),
+    ("Source documents", "topics:source-export"),
+]
 
 
 # What the home page counts: label, records, and the index listing them.
@@ -185,6 +201,18 @@ def session_calendar(request, slug):
     )
 
 
+def session_export(request, export_format):
+    """The filtered session list as a CSV or JSON file: the same filters as the page, every
+    page at once."""
+    try:
+        filters = SessionFilters.from_query(request.GET)
+    except FilterError as error:
+        return filter_error(request, error)
+    return export_response(
+        exports.SESSIONS, filters.apply(Session.objects.all()), request, export_format
+    )
+
+
 class SessionDetailView(FormerSlugRedirectMixin, DetailView):
     template_name = "sessions/session_detail.html"
     queryset = Session.objects.select_related(
@@ -230,10 +258,15 @@ class SessionDetailView(FormerSlugRedirectMixin, DetailView):
         return context
 
 
-class MeetingListView(FriendlyPaginationMixin, ListView):
+class MeetingListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
     template_name = "sessions/meeting_list.html"
     queryset = Meeting.objects.with_programme().with_session_counts().select_related("country")
     paginate_by = 50
+    export_table = exports.MEETINGS
+
+    def get_export_queryset(self):
+        # The page lists the meetings only mentioned apart; the download lists them too.
+        return Meeting.objects.with_session_counts()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -255,10 +288,11 @@ class MeetingDetailView(FormerSlugRedirectMixin, DetailView):
         return context
 
 
-class SpeakerListView(FriendlyPaginationMixin, ListView):
+class SpeakerListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
     template_name = "sessions/speaker_list.html"
     queryset = Speaker.objects.for_listing()
     paginate_by = 50
+    export_table = exports.SPEAKERS
 
 
 class SpeakerDetailView(FormerSlugRedirectMixin, DetailView):
@@ -429,3 +463,40 @@ def delete_annotation(request, pk):
         annotation.delete()
     messages.success(request, "Annotation deleted.")
     return redirect(f"{annotation.session.get_absolute_url()}#annotations")
+
+
+def download(request):
+    """Every list's downloads, the whole knowledge base in one file, and the terms of reuse."""
+    lists = [
+        (label, reverse(name, args=["csv"]), reverse(name, args=["json"]))
+        for label, name in DOWNLOADABLE_LISTS
+    ]
+    return render(
+        request,
+        "download.html",
+        {
+            "lists": lists,
+            "sources": SourceDocument.objects.all(),
+            "format_note": exports.FORMAT_NOTE,
+            "licence_note": exports.LICENCE_NOTE,
+        },
+    )
+
+
+def download_knowledge_base(request):
+    """The whole knowledge base as one JSON file, in the fixtures' own format."""
+    try:
+        files = knowledge_base_files(directory=settings.KB_FIXTURES_DIR)
+    except FixtureError:
+        # The deployment lacks the fixture files (or holds broken ones) the format comes from.
+        return HttpResponse(
+            "The knowledge base cannot be downloaded just now; the lists still can.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    document = knowledge_base_download(
+        files=files, sources=SourceDocument.objects.all(), absolute_url=request.build_absolute_uri
+    )
+    response = JsonResponse(document, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="ccpcj-kb.json"'
+    return response

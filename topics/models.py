@@ -22,7 +22,13 @@ from sessions.roles import REMOVE_TAGGING
 
 from .provenance import PassageIndex, PassageRef, UnresolvedLocation
 from .search.models import SearchEntry, SearchWord  # noqa: F401  (the search index's tables)
-from .symbols import MalformedSymbol, normalize_symbol, try_normalize_symbol
+from .symbols import (
+    MalformedSymbol,
+    library_search_url,
+    normalize_symbol,
+    official_text_url,
+    try_normalize_symbol,
+)
 
 
 class SlugQuerySet(models.QuerySet):
@@ -648,6 +654,21 @@ class Document(KeepsFormerSlugs, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def issuers(self) -> list["Organisation"]:
+        """The bodies that adopted or published it (citations and exports name them)."""
+        return list(self.issued_by.all())
+
+    @property
+    def official_text_url(self) -> str | None:
+        """The official text on the UN's own site, for a document with a UN symbol."""
+        return official_text_url(self.normalized_symbol) if self.normalized_symbol else None
+
+    @property
+    def library_search_url(self) -> str | None:
+        """Its search in the UN Digital Library, for a document with a UN symbol."""
+        return library_search_url(self.normalized_symbol) if self.normalized_symbol else None
 
     def clean(self):
         if not self.symbol and not self.title:

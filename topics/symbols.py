@@ -6,6 +6,7 @@ all normalise to "A/RES/70/176"; "ECOSOC resolution 2005/20" and "resolution 200
 """
 
 import re
+from urllib.parse import quote
 
 # A resolution cited by number only: "<body> resolution 70/176". The body decides the prefix;
 # without a body, a four-digit first part is an ECOSOC year ("2005/20"), otherwise a General
@@ -60,3 +61,14 @@ def try_normalize_symbol(written: str) -> str | None:
         return normalize_symbol(written)
     except MalformedSymbol:
         return None
+
+
+def official_text_url(symbol: str) -> str:
+    """The UN's own address for the document with ``symbol``: undocs.org resolves a symbol to
+    the official text in every language it was issued in."""
+    return f"https://undocs.org/{quote(symbol, safe='/')}"
+
+
+def library_search_url(symbol: str) -> str:
+    """A search of the UN Digital Library for ``symbol``: its record, versions and votes."""
+    return f"https://digitallibrary.un.org/search?p={quote(symbol, safe='')}"

@@ -1,9 +1,13 @@
+from django.contrib.sitemaps.views import sitemap
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from sessions import listings
+from sessions import exports, listings
+from sessions.exports import ExportableListMixin
 from sessions.models import Session
 
 from .models import (
@@ -22,6 +26,7 @@ from .models import (
 from .paging import FriendlyPaginationMixin, page_or_404
 from .permalinks import FormerSlugRedirectMixin, redirect_from_former_slug
 from .reading import reading_of
+from .sitemaps import SITEMAPS
 from .symbols import try_normalize_symbol
 
 SESSIONS_PER_PAGE = 20
@@ -39,8 +44,9 @@ def citations_prefetch():
     )
 
 
-class ThemeListView(FriendlyPaginationMixin, ListView):
+class ThemeListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
     template_name = "topics/theme_list.html"
+    export_table = exports.THEMES
     context_object_name = "themes"
     paginate_by = 100
 
@@ -68,7 +74,8 @@ def theme_detail(request, slug):
     )
 
 
-class DocumentListView(FriendlyPaginationMixin, ListView):
+class DocumentListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
+    export_table = exports.DOCUMENTS
     queryset = Document.objects.with_session_counts().prefetch_related("issued_by")
     paginate_by = 50
 
@@ -105,7 +112,8 @@ def document_detail(request, key):
     )
 
 
-class OrganisationListView(FriendlyPaginationMixin, ListView):
+class OrganisationListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
+    export_table = exports.ORGANISATIONS
     queryset = Organisation.objects.with_session_counts().select_related("country")
     paginate_by = 50
 
@@ -132,7 +140,8 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
         return context
 
 
-class CountryListView(FriendlyPaginationMixin, ListView):
+class CountryListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
+    export_table = exports.COUNTRIES
     queryset = Country.objects.with_session_counts().with_membership()
     paginate_by = 100
 
@@ -169,23 +178,33 @@ class CountryDetailView(FormerSlugRedirectMixin, DetailView):
         return context
 
 
-class SourceListView(ListView):
+class SourceListView(ExportableListMixin, ListView):
     model = SourceDocument
+    export_table = exports.SOURCES
 
 
 class SourceDetailView(DetailView):
     """The document as a reader expects it: headings, numbered paragraphs, lists and notes,
-    each with its own address, and beside each the records citing it."""
+    each with its own address, and beside each the records citing it. ``?cite=para-13``
+    suggests a citation of that passage instead of the whole document."""
 
     model = SourceDocument
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["reading"] = reading_of(self.object)
+        anchor = self.request.GET.get("cite")
+        if anchor:
+            passage = self.object.passages.filter(anchor=anchor[:60]).first()
+            if passage is None:
+                raise Http404(f"This document has no passage “{anchor[:60]}” to cite.")
+            passage.source = self.object
+            context["cited_passage"] = passage
         return context
 
 
-class ProgrammeListView(FriendlyPaginationMixin, ListView):
+class ProgrammeListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
+    export_table = exports.PROGRAMMES
     queryset = Programme.objects.for_listing()
     paginate_by = 50
 
@@ -202,3 +221,19 @@ class ProgrammeDetailView(FormerSlugRedirectMixin, DetailView):
         context["sessions"] = self.object.sessions.for_listing().in_programme_order()
         context["follow"] = listings.of_programme(self.object)
         return context
+
+
+def sitemap_xml(request):
+    """Every public page, for search engines (django.contrib.sitemaps)."""
+    return sitemap(request, sitemaps=SITEMAPS)
+
+
+def robots_txt(request):
+    """What crawlers may read: everything public, not the admin, the accounts pages or the
+    addresses that change tags and annotations; and where the sitemap is."""
+    return render(
+        request,
+        "robots.txt",
+        {"sitemap_url": request.build_absolute_uri(reverse("sitemap"))},
+        content_type="text/plain; charset=utf-8",
+    )

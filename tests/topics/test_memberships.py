@@ -1,7 +1,9 @@
 """Commission membership is a listing by a source, shown with that source and its date; a
 document shows every organisation that issued it."""
 
+import csv
 import datetime
+import io
 import re
 
 import pytest
@@ -66,3 +68,10 @@ def test_the_essential_services_package_shows_its_five_issuers(client):
         assert f'href="/organisations/{slug}/"' in issued
     who = html(client.get("/organisations/who/"))
     assert document.get_absolute_url() in who
+
+
+def test_the_country_download_says_who_is_in_the_latest_listing(client):
+    text = client.get("/countries/export.csv").content.decode("utf-8-sig")
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(text))}
+    assert rows["argentina"]["commission_member"] == "yes"
+    assert rows["india"]["commission_member"] == "no"
