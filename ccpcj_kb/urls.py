@@ -28,6 +28,7 @@ accounts = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
+    path("api/v1/", include("api.urls")),
     path("", include("sessions.urls")),
     path("", include("topics.urls")),
 ]
