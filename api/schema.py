@@ -26,6 +26,15 @@ THROTTLED = error(
         }
     },
 )
+UNAVAILABLE = error(
+    "The database is briefly unreachable.",
+    headers={
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer"},
+        }
+    },
+)
 MOVED = {
     "description": "The record is known by another key now, or this is not its usual key.",
     "headers": {"Location": {"description": "The record's address.", "schema": {"type": "string"}}},
@@ -48,4 +57,5 @@ def document_errors(result, generator, request, public):
                 "the detail says which."
             )
             responses["429"] = THROTTLED
+            responses["503"] = UNAVAILABLE
     return result

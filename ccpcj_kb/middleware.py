@@ -67,9 +67,13 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("Database unavailable: %s", exception)
-        # The page must not reach for the database again: no signed-in user, no stored messages.
-        context = {"user": AnonymousUser(), "messages": []}
-        response = render(request, "503.html", context, status=503)
+        if request.path_info.startswith(API_PATH):
+            explanation = "The knowledge base is briefly unavailable; try again shortly."
+            response = JsonResponse({"detail": explanation}, status=503)
+        else:
+            # The page must not reach for the database again: no signed-in user, no messages.
+            context = {"user": AnonymousUser(), "messages": []}
+            response = render(request, "503.html", context, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 

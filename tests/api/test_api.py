@@ -6,11 +6,18 @@ Tests build their records with the factories beside the shipped knowledge base; 
 the API with the site's own pages use the shipped records.
 """
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.urls import reverse
 
+from ccpcj_kb.middleware import RETRY_AFTER_SECONDS
 from sessions.models import Session
 from tests.factories import (
     cite_passages,
@@ -285,6 +292,30 @@ def test_other_bad_requests_are_json_errors_too(client):
     nul = get(client, "/api/v1/sessions/", q="a\x00b")
     assert nul.status_code == 400
     assert "NUL" in nul.json()["detail"]
+
+
+def test_while_the_database_is_unreachable_the_api_answers_a_json_503(client):
+    database = connections[DEFAULT_DB_ALIAS]
+    refused = database.Database.OperationalError("connection refused")
+    with mock.patch.object(database, "create_cursor", side_effect=refused):
+        response = get(client, "/api/v1/sessions/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert "briefly unavailable" in response.json()["detail"]
+    assert get(client, "/api/v1/sessions/").status_code == 200
+
+
+def test_a_mistyped_rate_limit_stops_the_site_from_starting():
+    environment = {**os.environ, "API_THROTTLE_RATE": "60 a minute"}
+    started = subprocess.run(
+        [sys.executable, "-c", "import ccpcj_kb.settings"],
+        cwd=Path(__file__).resolve().parents[2],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert started.returncode != 0
+    assert "API_THROTTLE_RATE is a number of requests per second, minute" in started.stderr
 
 
 def test_pages_link_to_the_next_and_previous_ones(client):
