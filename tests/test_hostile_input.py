@@ -31,6 +31,25 @@ STAFF_PASSWORD = "pw-amina"
 
 # The query parameters each page reads; every page also gets parameters it does not know.
 QUERY_PARAMETERS = {
+    "api:session-list": [
+        "tag",
+        "meeting",
+        "speaker",
+        "organisation",
+        "country",
+        "resolution",
+        "kind",
+        "notes",
+        "from",
+        "to",
+        "sort",
+        "q",
+        "page",
+        "page_size",
+    ],
+    "api:document-list": ["kind", "page", "page_size"],
+    "api:schema": ["format"],
+    "api:docs": ["script"],
     "sessions:list": [
         "tag",
         "meeting",
@@ -83,7 +102,31 @@ def examples(ngo_staff, annotation):
     """The path arguments of each page, naming real records of the shipped knowledge base."""
     session = Session.objects.get(slug=SESSION_SLUG)
     tag_record(record=session, name=STAFF_TAG, user=ngo_staff)
+    source = SourceDocument.objects.order_by("slug")[0]
     return {
+        "api:root": {},
+        "api:schema": {},
+        "api:docs": {},
+        "api:session-list": {},
+        "api:session-detail": {"slug": SESSION_SLUG},
+        "api:meeting-list": {},
+        "api:meeting-detail": {"slug": "ccpcj-31"},
+        "api:speaker-list": {},
+        "api:speaker-detail": {"slug": "lara-dimitrijevic"},
+        "api:organisation-list": {},
+        "api:organisation-detail": {"slug": "unodc"},
+        "api:country-list": {},
+        "api:country-detail": {"slug": "malta"},
+        "api:document-list": {},
+        "api:document-detail": {"key": "A/RES/70/176"},
+        "api:tag-list": {},
+        "api:tag-detail": {"slug": "femicide"},
+        "api:programme-list": {},
+        "api:programme-detail": {"slug": "glo-act"},
+        "api:source-list": {},
+        "api:source-detail": {"slug": source.slug},
+        "api:passage-list": {"source": source.slug},
+        "api:passage-detail": {"source": source.slug, "anchor": source.passages.first().anchor},
         "sessions:home": {},
         "sessions:search": {},
         "sessions:list": {},
