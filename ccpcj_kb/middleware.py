@@ -9,6 +9,7 @@ from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.timesince import timeuntil
@@ -16,6 +17,8 @@ from django.utils.timesince import timeuntil
 logger = logging.getLogger(__name__)
 
 NUL = "\x00"
+# Where the JSON API lives: its errors are JSON too.
+API_PATH = "/api/"
 # How long a client is asked to wait before retrying while the database is unreachable.
 RETRY_AFTER_SECONDS = 30
 
@@ -32,6 +35,8 @@ class RejectNulBytesMiddleware:
     def __call__(self, request):
         if carries_nul(request):
             explanation = "The address or the form contained a NUL character, which is never valid."
+            if request.path_info.startswith(API_PATH):
+                return JsonResponse({"detail": explanation}, status=400)
             return render(request, "400.html", {"exception": explanation}, status=400)
         return self.get_response(request)
 
@@ -62,9 +67,13 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("Database unavailable: %s", exception)
-        # The page must not reach for the database again: no signed-in user, no stored messages.
-        context = {"user": AnonymousUser(), "messages": []}
-        response = render(request, "503.html", context, status=503)
+        if request.path_info.startswith(API_PATH):
+            explanation = "The knowledge base is briefly unavailable; try again shortly."
+            response = JsonResponse({"detail": explanation}, status=503)
+        else:
+            # The page must not reach for the database again: no signed-in user, no messages.
+            context = {"user": AnonymousUser(), "messages": []}
+            response = render(request, "503.html", context, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 

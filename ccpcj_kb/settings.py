@@ -5,6 +5,7 @@ defaults are safe for development (SQLite beside the code, DEBUG on, local hosts
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -61,12 +62,19 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "topics",
     "sessions.apps.SessionsConfig",
+    "api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer, so every API answer carries its CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "csp.middleware.CSPMiddleware",
     "ccpcj_kb.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -208,6 +216,49 @@ PERMISSIONS_POLICY = {
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The read-only JSON API at /api/v1/ (Django REST framework, drf-spectacular): anonymous, JSON
+# only, a page of 20 records, and at most API_THROTTLE_RATE requests from one address.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "60/minute")
+if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", API_THROTTLE_RATE):
+    raise ImproperlyConfigured(
+        f"API_THROTTLE_RATE is a number of requests per second, minute, hour or day, such as "
+        f"60/minute, not {API_THROTTLE_RATE!r}."
+    )
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.VisitorRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumbers",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CCPCJ knowledge base API",
+    "DESCRIPTION": (
+        "Read-only JSON for every record of the knowledge base of notes from sessions of the UN "
+        "Commission on Crime Prevention and Criminal Justice. Records are at their natural keys "
+        "(slugs; documents at their normalised symbols), link to related records by their API "
+        "addresses and to their page on the site (`url`). Lists come a page at a time with "
+        "`count`, `next` and `previous`. Anonymous, limited per address: a 429 answer says in "
+        "`Retry-After` how many seconds to wait."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PATH_CONVERTER_OVERRIDES": {"slug": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_errors",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# Any site's scripts may read the API, never with the visitor's cookies (django-cors-headers).
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 LOGGING = {
     "version": 1,

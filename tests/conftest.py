@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 
 from sessions.roles import EDITORS, NGO_STAFF
@@ -16,6 +17,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fast_password_hashing(settings):
     """Accounts in tests need no slow, secure hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_request_history():
+    """No test inherits the requests earlier tests made: the API's rate limit counts them in
+    the cache."""
+    cache.clear()
 
 
 @pytest.fixture

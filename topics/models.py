@@ -566,6 +566,23 @@ class DocumentQuerySet(SlugQuerySet):
             return self.none()
         return self.filter(normalized_symbol=normalized)
 
+    def at_address(self, key: str):
+        """The document whose address is ``key``: its normalised symbol, or the slug of a
+        document without one; None if there is none."""
+        return (
+            self.filter(normalized_symbol=key).first()
+            or self.filter(slug=key, normalized_symbol__isnull=True).first()
+        )
+
+    def known_as(self, key: str):
+        """The document ``key`` names in another way than its address: a written form of its
+        symbol, its slug, or a slug it once had; None if none."""
+        return (
+            self.matching_symbol(key).first()
+            or self.filter(slug=key).first()
+            or FormerSlug.objects.find(self.model, key)
+        )
+
     def with_session_counts(self):
         return self.annotate(session_count=Count("sessions", distinct=True)).order_by(
             "normalized_symbol", "title"

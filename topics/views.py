@@ -15,7 +15,6 @@ from .models import (
     Citation,
     Country,
     Document,
-    FormerSlug,
     Membership,
     Organisation,
     Passage,
@@ -90,15 +89,9 @@ def document_detail(request, key):
     documents = Document.objects.prefetch_related(
         "issued_by", citations_prefetch(), "tags", "meetings"
     )
-    document = documents.filter(normalized_symbol=key).first()
+    document = documents.at_address(key)
     if document is None:
-        document = documents.filter(slug=key, normalized_symbol__isnull=True).first()
-    if document is None:
-        found = Document.objects.matching_symbol(key).first() or (
-            Document.objects.filter(slug=key).first()
-        )
-        if found is None:
-            found = FormerSlug.objects.find(Document, key)
+        found = Document.objects.known_as(key)
         if found is None:
             normalized = try_normalize_symbol(key)
             shown = normalized or key[:80]

@@ -205,12 +205,9 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         kind=Kind.DOCUMENT,
         object_id__in=Document.objects.filter(normalized_symbol__in=query.symbols).values("pk"),
     )
-    condition, tiers = Q(), []
-    for symbol in query.symbols:
-        condition &= Q(symbols__contains=f"|{symbol}|")
+    condition, tiers = _holding(query, engine), []
     if query.terms:
         phrases = [term.words for term in query.terms]
-        condition &= engine.matches(phrases)
         tiers.append(
             When(Q(keys__contains=f"|{key(query.phrase)}|") & ~Q(kind=Kind.PASSAGE), then=EXACT)
         )
@@ -276,6 +273,24 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     else:
         outcome.words_found = outcome.total > 0
     return outcome
+
+
+def _holding(query: Query, engine) -> Q:
+    """Entries holding every word and phrase of ``query`` and citing every symbol it names."""
+    condition = Q()
+    for symbol in query.symbols:
+        condition &= Q(symbols__contains=f"|{symbol}|")
+    if query.terms:
+        condition &= engine.matches([term.words for term in query.terms])
+    return condition
+
+
+def found_ids(query: Query, kind: str, user) -> list[int]:
+    """Ids of the records of ``kind`` that the search finds for ``query``, as it matches them
+    (misspelt words are not corrected): what another list narrows to. A list, not a subquery:
+    PostgreSQL's match names the index's table, which a subquery renames."""
+    entries = SearchEntry.objects.visible_to(user).filter(kind=kind)
+    return list(entries.filter(_holding(query, full_text())).values_list("object_id", flat=True))
 
 
 def _distance(a: str, b: str) -> int:
