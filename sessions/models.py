@@ -9,6 +9,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
+from topics.mentions import Vocabulary, store_mentions
 from topics.models import (
     Citation,
     Country,
@@ -279,11 +280,15 @@ class Session(KeepsFormerSlugs, models.Model):
         return f"{self.title} ({self.date:%d %b %Y})" if self.date else self.title
 
     def save(self, *, update_fields=None, **kwargs):
-        self.notes_html = render_markdown(self.notes)
+        notes_saved = update_fields is None or "notes" in update_fields
+        if notes_saved:
+            self.notes_html, found = Vocabulary.load().link(render_markdown(self.notes))
         # update_or_create() saves only the fields it was given: the rendering goes with them.
         if update_fields is not None and "notes" in update_fields:
             update_fields = {*update_fields, "notes_html"}
         super().save(update_fields=update_fields, **kwargs)
+        if notes_saved:
+            store_mentions(found=found, session=self)
 
     def get_absolute_url(self):
         return reverse("sessions:detail", args=[self.slug])
@@ -358,7 +363,7 @@ class Annotation(models.Model):
         return f"Annotation by {self.author} on {self.session.title}"
 
     def save(self, *, update_fields=None, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html, _found = Vocabulary.load().link(render_markdown(self.body))
         if update_fields is not None and "body" in update_fields:
             update_fields = {*update_fields, "body_html"}
         super().save(update_fields=update_fields, **kwargs)

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
+from topics.mentions import relink_mentions
 from topics.models import (
     Citation,
     FixtureLoad,
@@ -343,6 +344,7 @@ class _Merge:
         for source_slug, passages in self.knowledge_base.passages.items():
             self.sync_passages(self.index.pk("sources", source_slug), passages)
         _link_citations_to_passages()
+        relink_mentions()
         self.remember()
 
     def sync_passages(self, source_pk: int | None, passages: list[dict]) -> None:

@@ -9,7 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
-from topics.models import Country, Document, Organisation, Programme, SourceDocument, Tag
+from topics.models import (
+    Country,
+    Document,
+    Mention,
+    Organisation,
+    Programme,
+    SourceDocument,
+    Tag,
+)
 from topics.paging import FriendlyPaginationMixin, page_or_404
 from topics.permalinks import FormerSlugRedirectMixin
 from topics.search.engine import Narrowing, PageError, SearchLinks
@@ -200,6 +208,11 @@ class SpeakerDetailView(FormerSlugRedirectMixin, DetailView):
         ),
         citations_prefetch(),
     )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["mentions"] = Mention.objects.summary_of(self.object)
+        return context
 
 
 def search(request):

@@ -118,6 +118,8 @@ class Passage(models.Model):
         help_text="The nearest heading it sits under.",
     )
     text = models.TextField()
+    # The text as HTML with the records it names linked, made when passages are loaded.
+    text_html = models.TextField(blank=True, editable=False)
 
     objects = PassageQuerySet.as_manager()
 
@@ -150,6 +152,88 @@ class Passage(models.Model):
         if self.number:
             return f"{kind} {self.number}"
         return f"{kind} “{Truncator(self.text).words(6)}”"
+
+
+class MentionQuerySet(models.QuerySet):
+    def of(self, record: models.Model):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+
+    def summary_of(self, record: models.Model, *, shown: int = 10) -> "MentionSummary":
+        """Where ``record`` is named: how many sessions and paragraphs, and the first
+        ``shown`` of each with their snippets, in three queries however many there are."""
+        mentions = self.of(record)
+        counts = mentions.aggregate(
+            sessions=Count("pk", filter=Q(session__isnull=False)),
+            passages=Count("pk", filter=Q(passage__isnull=False)),
+        )
+        if not counts["sessions"] and not counts["passages"]:
+            return MentionSummary(0, 0, [], [])
+        in_sessions = (
+            mentions.filter(session__isnull=False)
+            .select_related("session__meeting")
+            .order_by(F("session__date").desc(nulls_last=True), "session__title", "pk")[:shown]
+        )
+        in_passages = (
+            mentions.filter(passage__isnull=False)
+            .select_related("passage__source")
+            .order_by("passage__source__file_name", "passage__position")[:shown]
+        )
+        return MentionSummary(
+            session_count=counts["sessions"],
+            passage_count=counts["passages"],
+            in_sessions=list(in_sessions),
+            in_passages=list(in_passages),
+        )
+
+
+@dataclass
+class MentionSummary:
+    session_count: int
+    passage_count: int
+    in_sessions: list["Mention"]
+    in_passages: list["Mention"]
+
+    @property
+    def total(self) -> int:
+        return self.session_count + self.passage_count
+
+
+class Mention(models.Model):
+    """A record (a document, an organisation, a speaker, a country) named in a session's notes
+    or a source's passage, with the words around its first mention there. Found when the text
+    is saved or loaded (see ``topics.mentions``)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    session = models.ForeignKey(
+        "kb_sessions.Session",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+    )
+    passage = models.ForeignKey(
+        "Passage", null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    snippet = models.TextField()
+
+    objects = MentionQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=False, passage__isnull=True)
+                | Q(session__isnull=True, passage__isnull=False),
+                name="mention_in_a_session_or_a_passage",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.record} in {self.session or self.passage}"
 
 
 class Citation(models.Model):

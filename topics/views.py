@@ -12,6 +12,7 @@ from .models import (
     Document,
     FormerSlug,
     Membership,
+    Mention,
     Organisation,
     Passage,
     Programme,
@@ -92,7 +93,13 @@ def document_detail(request, key):
         return redirect(found, permanent=True)
     sessions = document.sessions.for_listing().in_programme_order()
     return render(
-        request, "topics/document_detail.html", {"document": document, "sessions": sessions}
+        request,
+        "topics/document_detail.html",
+        {
+            "document": document,
+            "sessions": sessions,
+            "mentions": Mention.objects.summary_of(document),
+        },
     )
 
 
@@ -114,6 +121,7 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
         )
         context["noted_count"] = organisation.noted_sessions.count()
         context["document_groups"] = organisation.documents.all().grouped_by_kind()
+        context["mentions"] = Mention.objects.summary_of(organisation)
         context["members"] = (
             Membership.objects.latest_listing(organisation.slug)
             .select_related("country", "source")
@@ -155,6 +163,7 @@ class CountryDetailView(FormerSlugRedirectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sessions"] = self.object.sessions.for_listing().in_programme_order()
+        context["mentions"] = Mention.objects.summary_of(self.object)
         return context
 
 

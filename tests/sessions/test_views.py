@@ -356,15 +356,15 @@ PAGE_QUERY_LIMITS = {
     "/meetings/": 3,
     "{meeting}": 7,
     "/speakers/": 2,
-    "{speaker}": 3,
+    "{speaker}": 6,  # where it is mentioned: counts, sessions, paragraphs (three)
     "/themes/": 2,
     "{theme}": 7,
     "/documents/": 3,  # and their issuers
-    "{resolution}": 9,
+    "{resolution}": 12,  # and where it is mentioned (three)
     "/organisations/": 2,
-    "{organisation}": 11,  # its programmes and its members are one more each
+    "{organisation}": 14,  # its programmes, its members one more each; mentions three
     "/countries/": 3,  # and the latest membership listing
-    "{country}": 11,  # memberships, with their citations and passages
+    "{country}": 14,  # memberships, with citations and passages; mentions three
     "/sources/": 1,
     "{source}": 8,
     "/search/?q=restorative": 9,
