@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -18,10 +19,15 @@ from topics.models import (
     Organisation,
     SlugQuerySet,
     TaggedItem,
+    count_of,
 )
 
 from .markdown import render_markdown
 from .roles import CHANGE_ANNOTATION, READ_SHARED_ANNOTATIONS
+
+# How much what two sessions share says they belong together: a speaker or a resolution in
+# common says more than a theme, which many sessions carry.
+RELATED_WEIGHTS = {"shared_speakers": 3, "shared_documents": 3, "shared_themes": 2}
 
 
 def taggings_prefetch():
@@ -164,6 +170,39 @@ class SessionQuerySet(SlugQuerySet):
                 queryset=Appearance.objects.select_related("speaker"),
                 to_attr="appearance_list",
             ),
+        )
+
+    def related_to(self, session: "Session", *, limit: int = 5):
+        """Up to ``limit`` other sessions sharing the most speakers, resolutions and themes
+        with ``session`` (weighted by ``RELATED_WEIGHTS``), each with what it shares; one
+        query, however many sessions there are."""
+        session_type = ContentType.objects.get_for_model(self.model)
+        themes = TaggedItem.objects.filter(
+            content_type=session_type, object_id=session.pk, tag__is_theme=True
+        ).values("tag")
+        speakers = Appearance.objects.filter(session=session).values("speaker")
+        documents = self.model.documents.through.objects.filter(session=session).values("document")
+        related = self.exclude(pk=session.pk).annotate(
+            shared_themes=count_of(
+                TaggedItem.objects.filter(
+                    content_type=session_type, object_id=OuterRef("pk"), tag__in=themes
+                )
+            ),
+            shared_speakers=count_of(
+                Appearance.objects.filter(session=OuterRef("pk"), speaker__in=speakers)
+            ),
+            shared_documents=count_of(
+                self.model.documents.through.objects.filter(
+                    session=OuterRef("pk"), document__in=documents
+                )
+            ),
+        )
+        score = sum(F(name) * weight for name, weight in RELATED_WEIGHTS.items())
+        return (
+            related.annotate(score=score)
+            .filter(score__gt=0)
+            .select_related("meeting")
+            .order_by("-score", F("date").desc(nulls_last=True), "title", "pk")[:limit]
         )
 
     def tagged_with_all(self, tags):

@@ -148,6 +148,7 @@ class SessionDetailView(FormerSlugRedirectMixin, DetailView):
                 )
             ),
         )
+        context["related_sessions"] = Session.objects.related_to(self.object)
         context["parallel_sessions"] = around.parallel
         context["previous_session"] = around.previous
         context["next_session"] = around.next

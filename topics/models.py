@@ -25,6 +25,13 @@ from .search.models import SearchEntry, SearchWord  # noqa: F401  (the search in
 from .symbols import MalformedSymbol, normalize_symbol, try_normalize_symbol
 
 
+def count_of(rows: models.QuerySet) -> Coalesce:
+    """How many ``rows`` there are, as an expression for ``annotate`` (0 for none)."""
+    # Grouping by a constant aggregates every row into one.
+    total = rows.order_by().values(group=Value(1)).annotate(total=Count("pk")).values("total")
+    return Coalesce(Subquery(total, output_field=models.IntegerField()), 0)
+
+
 class SlugQuerySet(models.QuerySet):
     """Records known by their slug, also in serialised data (``natural_key``)."""
 
@@ -655,6 +662,33 @@ class DocumentQuerySet(SlugQuerySet):
             self.filter(sessions__in=sessions.values("pk"))
             .annotate(session_count=Count("sessions"))
             .order_by("-session_count", F("normalized_symbol").asc(nulls_last=True), "title")
+        )
+
+    def related_to(self, document: "Document", *, limit: int = 5):
+        """Up to ``limit`` other documents most often cited by the same sessions as
+        ``document`` (counting twice) or sharing its themes, each with what it shares; one
+        query."""
+        citing = self.model.sessions.through
+        sessions = citing.objects.filter(document=document).values("session")
+        document_type = ContentType.objects.get_for_model(self.model)
+        themes = TaggedItem.objects.filter(
+            content_type=document_type, object_id=document.pk, tag__is_theme=True
+        ).values("tag")
+        return (
+            self.exclude(pk=document.pk)
+            .annotate(
+                shared_sessions=count_of(
+                    citing.objects.filter(document=OuterRef("pk"), session__in=sessions)
+                ),
+                shared_themes=count_of(
+                    TaggedItem.objects.filter(
+                        content_type=document_type, object_id=OuterRef("pk"), tag__in=themes
+                    )
+                ),
+            )
+            .annotate(score=F("shared_sessions") * 2 + F("shared_themes"))
+            .filter(score__gt=0)
+            .order_by("-score", F("normalized_symbol").asc(nulls_last=True), "title")[:limit]
         )
 
     def grouped_by_kind(self) -> list[tuple[str, list["DocumentTitle"]]]:

@@ -99,6 +99,7 @@ def document_detail(request, key):
             "document": document,
             "sessions": sessions,
             "mentions": Mention.objects.summary_of(document),
+            "related_documents": Document.objects.related_to(document),
         },
     )
 

@@ -352,7 +352,7 @@ PAGE_QUERY_LIMITS = {
     "/sessions/?tag={theme_slug}&tag={other_theme_slug}&sort=-date": 15,
     "/sessions/?speaker={speaker_slug}": 15,
     "/sessions/?page=2": 14,
-    "{panel}": 18,
+    "{panel}": 19,  # and its related sessions (one)
     "/meetings/": 3,
     "{meeting}": 7,
     "/speakers/": 2,
@@ -360,7 +360,7 @@ PAGE_QUERY_LIMITS = {
     "/themes/": 2,
     "{theme}": 7,
     "/documents/": 3,  # and their issuers
-    "{resolution}": 12,  # and where it is mentioned (three)
+    "{resolution}": 13,  # where it is mentioned (three), related documents (one)
     "/organisations/": 2,
     "{organisation}": 14,  # its programmes, its members one more each; mentions three
     "/countries/": 3,  # and the latest membership listing
