@@ -251,6 +251,18 @@ class SessionQuerySet(SlugQuerySet):
             F("date").desc(nulls_last=True), F("start_time").desc(nulls_last=True), "title", "pk"
         )
 
+    def by_meeting_newest_first(self):
+        """Grouped by meeting, the newest meeting first; each meeting's in programme order."""
+        return self.order_by(
+            F("meeting__start_date").desc(nulls_last=True),
+            "meeting__name",
+            "meeting_id",
+            F("date").asc(nulls_last=True),
+            F("start_time").asc(nulls_last=True),
+            "title",
+            "pk",
+        )
+
     def in_programme_order(self):
         return self.order_by(
             F("date").asc(nulls_last=True), F("start_time").asc(nulls_last=True), "title", "pk"

@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView
 
 from sessions.models import Session
@@ -23,6 +25,7 @@ from .paging import FriendlyPaginationMixin, page_or_404
 from .permalinks import FormerSlugRedirectMixin, redirect_from_former_slug
 from .reading import reading_of
 from .symbols import try_normalize_symbol
+from .timeline import timeline_of
 
 SESSIONS_PER_PAGE = 20
 
@@ -52,13 +55,31 @@ def theme_detail(request, slug):
     tag = Tag.objects.prefetch_related(citations_prefetch()).filter(slug=slug).first()
     if tag is None:
         return redirect_from_former_slug(Tag, slug)
-    sessions = Session.objects.tagged_with_all([tag]).for_listing().in_programme_order()
+    tagged = Session.objects.tagged_with_all([tag])
+    sessions = tagged.for_listing().by_meeting_newest_first()
     page = page_or_404(Paginator(sessions, SESSIONS_PER_PAGE), request)
     documents = Document.objects.filter(tagged_items__tag=tag).prefetch_related("issued_by")
     return render(
         request,
         "topics/theme_detail.html",
-        {"tag": tag, "page_obj": page, "sessions": page.object_list, "documents": documents},
+        {
+            "tag": tag,
+            "page_obj": page,
+            "sessions": page.object_list,
+            "documents": documents,
+            "timeline": timeline_of(
+                tagged,
+                among=Session.objects.all(),
+                url_for_meeting=session_list_url(tag=tag.slug),
+            ),
+        },
+    )
+
+
+def session_list_url(**filters):
+    """A function giving the session list's address for ``filters`` and one meeting."""
+    return lambda meeting: (
+        f"{reverse('sessions:list')}?{urlencode({**filters, 'meeting': meeting})}"
     )
 
 
@@ -117,8 +138,12 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
-        context["sessions"] = (
-            Session.objects.involving(organisation).for_listing().in_programme_order()
+        involving = Session.objects.involving(organisation)
+        context["sessions"] = involving.for_listing().by_meeting_newest_first()
+        context["timeline"] = timeline_of(
+            involving,
+            among=Session.objects.all(),
+            url_for_meeting=session_list_url(organisation=organisation.slug),
         )
         context["noted_count"] = organisation.noted_sessions.count()
         context["document_groups"] = organisation.documents.all().grouped_by_kind()
@@ -163,8 +188,14 @@ class CountryDetailView(FormerSlugRedirectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sessions"] = self.object.sessions.for_listing().in_programme_order()
-        context["mentions"] = Mention.objects.summary_of(self.object)
+        country = self.object
+        context["sessions"] = country.sessions.for_listing().by_meeting_newest_first()
+        context["timeline"] = timeline_of(
+            country.sessions.all(),
+            among=Session.objects.all(),
+            url_for_meeting=session_list_url(country=country.slug),
+        )
+        context["mentions"] = Mention.objects.summary_of(country)
         return context
 
 

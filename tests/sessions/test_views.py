@@ -358,13 +358,13 @@ PAGE_QUERY_LIMITS = {
     "/speakers/": 2,
     "{speaker}": 6,  # where it is mentioned: counts, sessions, paragraphs (three)
     "/themes/": 2,
-    "{theme}": 7,
+    "{theme}": 9,  # and its timeline: its sessions and all sessions per meeting (two)
     "/documents/": 3,  # and their issuers
     "{resolution}": 13,  # where it is mentioned (three), related documents (one)
     "/organisations/": 2,
-    "{organisation}": 14,  # its programmes, its members one more each; mentions three
+    "{organisation}": 16,  # programmes, members one more each; mentions 3; timeline 2
     "/countries/": 3,  # and the latest membership listing
-    "{country}": 14,  # memberships, with citations and passages; mentions three
+    "{country}": 16,  # memberships with citations and passages; mentions 3; timeline 2
     "/sources/": 1,
     "{source}": 8,
     "/search/?q=restorative": 9,
