@@ -26,6 +26,7 @@ from .permalinks import FormerSlugRedirectMixin, redirect_from_former_slug
 from .reading import reading_of
 from .symbols import try_normalize_symbol
 from .timeline import timeline_of
+from .voices import actors_on, statements_of
 
 SESSIONS_PER_PAGE = 20
 
@@ -59,6 +60,7 @@ def theme_detail(request, slug):
     sessions = tagged.for_listing().by_meeting_newest_first()
     page = page_or_404(Paginator(sessions, SESSIONS_PER_PAGE), request)
     documents = Document.objects.filter(tagged_items__tag=tag).prefetch_related("issued_by")
+    countries, organisations = actors_on(tagged)
     return render(
         request,
         "topics/theme_detail.html",
@@ -67,6 +69,8 @@ def theme_detail(request, slug):
             "page_obj": page,
             "sessions": page.object_list,
             "documents": documents,
+            "active_countries": countries,
+            "active_organisations": organisations,
             "timeline": timeline_of(
                 tagged,
                 among=Session.objects.all(),
@@ -146,6 +150,10 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
             url_for_meeting=session_list_url(organisation=organisation.slug),
         )
         context["noted_count"] = organisation.noted_sessions.count()
+        context["statements"] = statements_of(
+            organisation, speakers=organisation.speakers.all(), named_sessions=involving
+        )
+        context["statements_filter"] = urlencode({"organisation": organisation.slug})
         context["document_groups"] = organisation.documents.all().grouped_by_kind()
         context["mentions"] = Mention.objects.summary_of(organisation)
         context["members"] = (
@@ -196,6 +204,10 @@ class CountryDetailView(FormerSlugRedirectMixin, DetailView):
             url_for_meeting=session_list_url(country=country.slug),
         )
         context["mentions"] = Mention.objects.summary_of(country)
+        context["statements"] = statements_of(
+            country, speakers=country.speakers.all(), named_sessions=country.sessions.all()
+        )
+        context["statements_filter"] = urlencode({"country": country.slug})
         return context
 
 

@@ -358,13 +358,13 @@ PAGE_QUERY_LIMITS = {
     "/speakers/": 2,
     "{speaker}": 6,  # where it is mentioned: counts, sessions, paragraphs (three)
     "/themes/": 2,
-    "{theme}": 9,  # and its timeline: its sessions and all sessions per meeting (two)
+    "{theme}": 12,  # its timeline (two); who spoke on it: speakers, countries, organisations
     "/documents/": 3,  # and their issuers
     "{resolution}": 13,  # where it is mentioned (three), related documents (one)
     "/organisations/": 2,
-    "{organisation}": 16,  # programmes, members one more each; mentions 3; timeline 2
+    "{organisation}": 21,  # programmes, members 1 each; mentions 3; timeline 2; themes 5
     "/countries/": 3,  # and the latest membership listing
-    "{country}": 16,  # memberships with citations and passages; mentions 3; timeline 2
+    "{country}": 21,  # memberships, citations, passages; mentions 3; timeline 2; themes 5
     "/sources/": 1,
     "{source}": 8,
     "/search/?q=restorative": 9,
