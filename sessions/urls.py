@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("sessions/", views.session_list, name="list"),
+    path("briefing/", views.briefing_pack, name="briefing"),
     path("sessions/<slug:slug>/", views.SessionDetailView.as_view(), name="detail"),
     path("sessions/<slug:slug>/tags/", views.add_tag, name="add-tag"),
     path("sessions/<slug:slug>/tags/<slug:tag_slug>/remove/", views.remove_tag, name="remove-tag"),

@@ -54,7 +54,7 @@ def test_sessions_are_grouped_by_meeting_newest_first(client):
 )
 def test_country_and_organisation_pages_have_the_timeline_too(client, address):
     page = client.get(address).content.decode()
-    assert '<figure class="timeline"' in page
+    assert '<div class="timeline">' in page
     assert table_rows(page)
 
 

@@ -92,6 +92,26 @@ class PassageQuerySet(models.QuerySet):
     def headings(self):
         return self.filter(kind=Passage.Kind.HEADING)
 
+    def relevant_to(self, sessions, documents):
+        """The paragraphs (not headings) ``sessions`` were distilled from, and those naming any
+        of ``documents``, in the order of their sources."""
+        session_type = ContentType.objects.get_for_model(sessions[0]) if sessions else None
+        cited = Q(
+            citations__content_type=session_type,
+            citations__object_id__in=[session.pk for session in sessions],
+        )
+        named = Q(
+            mentions__content_type=ContentType.objects.get_for_model(Document),
+            mentions__object_id__in=[document.pk for document in documents],
+        )
+        return (
+            self.filter(cited | named)
+            .exclude(kind=Passage.Kind.HEADING)
+            .select_related("source")
+            .distinct()
+            .order_by("source__title", "source_id", "position")
+        )
+
 
 class Passage(models.Model):
     """One heading, paragraph, list item or footnote of a source document, in the document's
