@@ -79,3 +79,23 @@ def test_with_twenty_times_the_data_the_chart_counts_per_year(
             page = client.get(address).content.decode()
         assert len(re.findall(r'class="timeline-bar"', page)) <= 4
     assert Session.objects.values("meeting").distinct().count() > MOST_MEETING_BARS
+
+
+def test_meetings_known_only_by_their_sessions_dates_take_their_place():
+    """A meeting without dates of its own sits at the year of its sessions, among the
+    others."""
+    from tests.factories import make_meeting, make_session, make_theme
+
+    theme = make_theme(name="Test theme: courts")
+    undated = make_meeting(name="Test meeting without dates")
+    dated = make_meeting(name="Test meeting of 2022", start_date="2022-03-01")
+    make_session(
+        meeting=undated, title="Undated meeting's session", date="2022-06-01", tags=[theme]
+    )
+    make_session(meeting=dated, title="Dated meeting's session", date="2022-03-01", tags=[theme])
+    tagged = Session.objects.tagged_with_all([theme])
+    timeline = timeline_of(tagged, among=tagged)
+    assert [bar.label for bar in timeline.bars] == [
+        "2022 · Test meeting of 2022",
+        "2022 · Test meeting without dates",
+    ]

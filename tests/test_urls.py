@@ -10,6 +10,7 @@ ROUTES = [
     ("sessions:home", [], "/"),
     ("sessions:search", [], "/search/"),
     ("sessions:list", [], "/sessions/"),
+    ("sessions:briefing", [], "/briefing/"),
     ("sessions:detail", ["ccpcj-31-femicide"], "/sessions/ccpcj-31-femicide/"),
     ("sessions:add-tag", ["ccpcj-31-femicide"], "/sessions/ccpcj-31-femicide/tags/"),
     (

@@ -15,6 +15,9 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from sessions.markdown import render_markdown
+
+from .models import Mention, Passage
 from .symbols import try_normalize_symbol
 
 # Words either side of a mention kept as its snippet.
@@ -172,8 +175,6 @@ def link_plain_text(text: str, vocabulary: Vocabulary) -> tuple[str, list[Found]
 
 def store_mentions(*, found: list[Found], session=None, passage=None) -> None:
     """Make ``found`` the mentions stored for the session or the passage."""
-    from .models import Mention
-
     holder = {"session": session} if session is not None else {"passage": passage}
     Mention.objects.filter(**holder).delete()
     Mention.objects.bulk_create(_mention(item, **holder) for item in found)
@@ -183,10 +184,6 @@ def store_mentions(*, found: list[Found], session=None, passage=None) -> None:
 def relink_mentions() -> None:
     """Find the mentions in every session's notes, annotation and passage again: after a
     load, when records that text may name have come or gone."""
-    from sessions.markdown import render_markdown
-
-    from .models import Mention, Passage
-
     session_model = apps.get_model("kb_sessions", "Session")
     annotation_model = apps.get_model("kb_sessions", "Annotation")
     vocabulary = Vocabulary.load()
@@ -209,9 +206,7 @@ def relink_mentions() -> None:
     Mention.objects.bulk_create(mentions, batch_size=500)
 
 
-def _mention(item: Found, **holder):
-    from .models import Mention
-
+def _mention(item: Found, **holder) -> Mention:
     return Mention(
         content_type_id=item.target.content_type_id,
         object_id=item.target.object_id,

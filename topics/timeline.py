@@ -6,6 +6,7 @@ many times the size) bars per meeting would be too thin to read, so the chart co
 per year instead, every year in the range shown, also those without a session.
 """
 
+import datetime
 import math
 from dataclasses import dataclass
 
@@ -116,7 +117,7 @@ def _per_meeting(meetings: dict, url_for_meeting) -> Timeline:
     def oldest_first(item):
         _slug, (name, start, years, _count) = item
         year = _year_of(start, years)
-        return (year is None, start or "", year or 0, name)
+        return (year is None, year or 0, start or datetime.date.max, name)
 
     bars = []
     for slug, (name, start, years, count) in sorted(meetings.items(), key=oldest_first):
