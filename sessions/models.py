@@ -5,12 +5,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from topics.mentions import Vocabulary, store_mentions
 from topics.models import (
     Citation,
     Country,
@@ -19,11 +21,16 @@ from topics.models import (
     Organisation,
     SlugQuerySet,
     TaggedItem,
+    count_of,
 )
 
 from .markdown import render_markdown
 from .roles import CHANGE_ANNOTATION, READ_SHARED_ANNOTATIONS
 from .timezones import place_of, utc_offset, validate_time_zone, zone_of
+
+# How much what two sessions share says they belong together: a speaker or a resolution in
+# common says more than a theme, which many sessions carry.
+RELATED_WEIGHTS = {"shared_speakers": 3, "shared_documents": 3, "shared_themes": 2}
 
 
 def taggings_prefetch():
@@ -209,6 +216,39 @@ class SessionQuerySet(SlugQuerySet):
         its themes and tags, in a fixed number of queries however many sessions."""
         return self.select_related("meeting__country").prefetch_related(taggings_prefetch())
 
+    def related_to(self, session: "Session", *, limit: int = 5):
+        """Up to ``limit`` other sessions sharing the most speakers, resolutions and themes
+        with ``session`` (weighted by ``RELATED_WEIGHTS``), each with what it shares; one
+        query, however many sessions there are."""
+        session_type = ContentType.objects.get_for_model(self.model)
+        themes = TaggedItem.objects.filter(
+            content_type=session_type, object_id=session.pk, tag__is_theme=True
+        ).values("tag")
+        speakers = Appearance.objects.filter(session=session).values("speaker")
+        documents = self.model.documents.through.objects.filter(session=session).values("document")
+        related = self.exclude(pk=session.pk).annotate(
+            shared_themes=count_of(
+                TaggedItem.objects.filter(
+                    content_type=session_type, object_id=OuterRef("pk"), tag__in=themes
+                )
+            ),
+            shared_speakers=count_of(
+                Appearance.objects.filter(session=OuterRef("pk"), speaker__in=speakers)
+            ),
+            shared_documents=count_of(
+                self.model.documents.through.objects.filter(
+                    session=OuterRef("pk"), document__in=documents
+                )
+            ),
+        )
+        score = sum(F(name) * weight for name, weight in RELATED_WEIGHTS.items())
+        return (
+            related.annotate(score=score)
+            .filter(score__gt=0)
+            .select_related("meeting")
+            .order_by("-score", F("date").desc(nulls_last=True), "title", "pk")[:limit]
+        )
+
     def tagged_with_all(self, tags):
         for tag in tags:
             self = self.filter(tagged_items__tag=tag)
@@ -253,6 +293,18 @@ class SessionQuerySet(SlugQuerySet):
     def most_recent(self):
         return self.order_by(
             F("date").desc(nulls_last=True), F("start_time").desc(nulls_last=True), "title", "pk"
+        )
+
+    def by_meeting_newest_first(self):
+        """Grouped by meeting, the newest meeting first; each meeting's in programme order."""
+        return self.order_by(
+            F("meeting__start_date").desc(nulls_last=True),
+            "meeting__name",
+            "meeting_id",
+            F("date").asc(nulls_last=True),
+            F("start_time").asc(nulls_last=True),
+            "title",
+            "pk",
         )
 
     def in_programme_order(self):
@@ -325,11 +377,15 @@ class Session(KeepsFormerSlugs, models.Model):
         return f"{self.title} ({self.date:%d %b %Y})" if self.date else self.title
 
     def save(self, *, update_fields=None, **kwargs):
-        self.notes_html = render_markdown(self.notes)
+        notes_saved = update_fields is None or "notes" in update_fields
+        if notes_saved:
+            self.notes_html, found = Vocabulary.load().link(render_markdown(self.notes))
         # update_or_create() saves only the fields it was given: the rendering goes with them.
         if update_fields is not None and "notes" in update_fields:
             update_fields = {*update_fields, "notes_html"}
         super().save(update_fields=update_fields, **kwargs)
+        if notes_saved:
+            store_mentions(found=found, session=self)
 
     def get_absolute_url(self):
         return reverse("sessions:detail", args=[self.slug])
@@ -438,7 +494,7 @@ class Annotation(models.Model):
         return f"Annotation by {self.author} on {self.session.title}"
 
     def save(self, *, update_fields=None, **kwargs):
-        self.body_html = render_markdown(self.body)
+        self.body_html, _found = Vocabulary.load().link(render_markdown(self.body))
         if update_fields is not None and "body" in update_fields:
             update_fields = {*update_fields, "body_html"}
         super().save(update_fields=update_fields, **kwargs)

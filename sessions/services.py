@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
+from topics.mentions import relink_mentions
 from topics.models import (
     Citation,
     FixtureLoad,
@@ -91,6 +92,10 @@ def load_knowledge_base(*, directory: Path, prefer_fixtures: bool = False) -> Lo
         and not prefer_fixtures
     ):
         report.unchanged_fixtures = True
+        # A database migrated to hold mentions has its text linked once, though the fixtures
+        # are the same as at the last load.
+        if Passage.objects.filter(text_html="").exists():
+            relink_mentions()
         return report
     with transaction.atomic():
         _Merge(knowledge_base, report, prefer_fixtures=prefer_fixtures).run()
@@ -355,6 +360,7 @@ class _Merge:
         for source_slug, passages in self.knowledge_base.passages.items():
             self.sync_passages(self.index.pk("sources", source_slug), passages)
         _link_citations_to_passages()
+        relink_mentions()
         self.remember()
 
     def sync_passages(self, source_pk: int | None, passages: list[dict]) -> None:

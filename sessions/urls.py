@@ -14,6 +14,7 @@ urlpatterns = [
     path("sessions/feed/", feeds.FilteredFeed(), name="feed"),
     path("sessions/calendar.ics", views.sessions_calendar, name="calendar"),
     path("sessions/export.<str:export_format>", views.session_export, name="export"),
+    path("briefing/", views.briefing_pack, name="briefing"),
     path("sessions/<slug:slug>/", views.SessionDetailView.as_view(), name="detail"),
     path("sessions/<slug:slug>/calendar.ics", views.session_calendar, name="calendar-event"),
     path("sessions/<slug:slug>/tags/", views.add_tag, name="add-tag"),

@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, Value
+from django.db.models import Count, F, Prefetch, Value
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
@@ -16,7 +17,9 @@ from topics.models import (
     Country,
     Document,
     FormerSlug,
+    Mention,
     Organisation,
+    Passage,
     Programme,
     SourceDocument,
     Tag,
@@ -27,6 +30,7 @@ from topics.search.engine import Narrowing, PageError, SearchLinks
 from topics.search.engine import search as run_search
 from topics.search.query import MAX_QUERY_LENGTH, QueryError, parse_query
 from topics.services import TaggingError, tag_record, untag_record
+from topics.timeline import timeline_of
 from topics.views import citations_prefetch
 
 from . import exports, listings
@@ -59,6 +63,13 @@ DOWNLOADABLE_LISTS = [
     ("Programmes and initiatives", "topics:programme-export"),
     ("Source documents", "topics:source-export"),
 ]
+
+# A briefing pack prints the notes of this many sessions at most (some 60 pages); a larger
+# selection is summarised whole and asked to be narrowed.
+MOST_BRIEFED_SESSIONS = 40
+MOST_BRIEFED_PASSAGES = 40
+# Resolutions, speakers, organisations and countries the summary page names.
+SUMMARY_LENGTH = 8
 
 
 # What the home page counts: label, records, and the index listing them.
@@ -213,6 +224,69 @@ def session_export(request, export_format):
     )
 
 
+def key_documents(sessions, themes) -> list[Document]:
+    """The documents ``sessions`` cite most, then those filed under all of ``themes``."""
+    cited = list(Document.objects.counted_within(sessions)[:SUMMARY_LENGTH])
+    if themes and len(cited) < SUMMARY_LENGTH:
+        filed = Document.objects.exclude(pk__in=[document.pk for document in cited])
+        for theme in themes:
+            filed = filed.filter(tagged_items__tag=theme)
+        filed = filed.order_by(F("normalized_symbol").asc(nulls_last=True), "title")
+        cited += filed[: SUMMARY_LENGTH - len(cited)]
+    return cited
+
+
+def briefing_pack(request):
+    """One printable document for a selection of sessions (the session list's filters): a
+    cover, a one-page summary, each session's notes with speakers and themes, the source
+    paragraphs they come from, the reader's annotations, and how to cite each item."""
+    try:
+        filters = SessionFilters.from_query(request.GET)
+    except FilterError as error:
+        return filter_error(request, error)
+    selected = filters.apply(Session.objects.all())
+    sessions = list(
+        selected.select_related("meeting", "note_taker_organisation")
+        .prefetch_related(
+            taggings_prefetch(),
+            Prefetch(
+                "appearances",
+                queryset=Appearance.objects.select_related("speaker"),
+                to_attr="appearance_list",
+            ),
+            citations_prefetch(),
+            Prefetch(
+                "annotations",
+                queryset=Annotation.objects.visible_to(request.user),
+                to_attr="annotation_list",
+            ),
+        )
+        .by_meeting_newest_first()[:MOST_BRIEFED_SESSIONS]
+    )
+    total = selected.count()
+    documents = key_documents(selected, filters.tags)
+    return render(
+        request,
+        "sessions/briefing_pack.html",
+        {
+            "filters": filters,
+            "sessions": sessions,
+            "total": total,
+            "meetings": Meeting.objects.counted_within(selected),
+            "timeline": timeline_of(selected, among=Session.objects.all()) if total else None,
+            "documents": documents,
+            "speakers": list(Speaker.objects.counted_within(selected)),
+            "organisations": Organisation.objects.counted_within(selected),
+            "countries": list(Country.objects.counted_within(selected)),
+            "summary_length": SUMMARY_LENGTH,
+            "passages": Passage.objects.relevant_to(sessions, documents)[:MOST_BRIEFED_PASSAGES],
+            "site": request.build_absolute_uri("/").rstrip("/"),
+            "pack_url": request.get_full_path(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
 class SessionDetailView(FormerSlugRedirectMixin, DetailView):
     template_name = "sessions/session_detail.html"
     queryset = Session.objects.select_related(
@@ -239,6 +313,7 @@ class SessionDetailView(FormerSlugRedirectMixin, DetailView):
                 )
             ),
         )
+        context["related_sessions"] = Session.objects.related_to(self.object)
         context["parallel_sessions"] = around.parallel
         context["previous_session"] = around.previous
         context["next_session"] = around.next
@@ -310,6 +385,7 @@ class SpeakerDetailView(FormerSlugRedirectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["follow"] = listings.of_speaker(self.object)
+        context["mentions"] = Mention.objects.summary_of(self.object)
         return context
 
 

@@ -59,6 +59,15 @@ def public_pages(kb):
             200,
         ),
         ("session-list-by-resolution", "/sessions/?resolution=A/RES/900/7", 200),
+        ("briefing-pack-theme", f"/briefing/?tag={theme}", 200),
+        ("briefing-pack-country", f"/briefing/?country={kb.country.slug}", 200),
+        ("briefing-pack-everything", "/briefing/", 200),
+        ("briefing-pack-femicide", "/briefing/?tag=femicide", 200),
+        ("briefing-pack-unknown-theme", "/briefing/?tag=no-such-theme", 404),
+        ("theme-detail-femicide", "/themes/femicide/", 200),
+        ("country-detail-malta", "/countries/malta/", 200),
+        ("organisation-detail-unodc", "/organisations/unodc/", 200),
+        ("document-detail-mentioned", "/documents/A/RES/70/176/", 200),
         ("meeting-list", "/meetings/", 200),
         ("meeting-detail", kb.meeting.get_absolute_url(), 200),
         ("meeting-detail-undated", undated.get_absolute_url(), 200),
@@ -104,6 +113,7 @@ def staff_pages(kb, user):
     annotation = Annotation.objects.create(session=session, author=user, body="A *note*.")
     return [
         ("staff-session-detail", session.get_absolute_url(), 200),
+        ("staff-briefing-pack", f"/briefing/?tag={kb.theme.slug}", 200),
         ("password-change", "/accounts/password/change/", 200),
         ("annotation-edit", f"/annotations/{annotation.pk}/edit/", 200),
         ("annotation-delete", f"/annotations/{annotation.pk}/delete/", 200),

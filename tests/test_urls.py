@@ -43,6 +43,7 @@ ROUTES = [
     ("sessions:search", [], "/search/"),
     ("sessions:list", [], "/sessions/"),
     ("sessions:export", ["csv"], "/sessions/export.csv"),
+    ("sessions:briefing", [], "/briefing/"),
     ("sessions:detail", ["ccpcj-31-femicide"], "/sessions/ccpcj-31-femicide/"),
     ("sessions:add-tag", ["ccpcj-31-femicide"], "/sessions/ccpcj-31-femicide/tags/"),
     (

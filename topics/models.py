@@ -31,6 +31,13 @@ from .symbols import (
 )
 
 
+def count_of(rows: models.QuerySet) -> Coalesce:
+    """How many ``rows`` there are, as an expression for ``annotate`` (0 for none)."""
+    # Grouping by a constant aggregates every row into one.
+    total = rows.order_by().values(group=Value(1)).annotate(total=Count("pk")).values("total")
+    return Coalesce(Subquery(total, output_field=models.IntegerField()), 0)
+
+
 class SlugQuerySet(models.QuerySet):
     """Records known by their slug, also in serialised data (``natural_key``)."""
 
@@ -91,6 +98,26 @@ class PassageQuerySet(models.QuerySet):
     def headings(self):
         return self.filter(kind=Passage.Kind.HEADING)
 
+    def relevant_to(self, sessions, documents):
+        """The paragraphs (not headings) ``sessions`` were distilled from, and those naming any
+        of ``documents``, in the order of their sources."""
+        session_type = ContentType.objects.get_for_model(sessions[0]) if sessions else None
+        cited = Q(
+            citations__content_type=session_type,
+            citations__object_id__in=[session.pk for session in sessions],
+        )
+        named = Q(
+            mentions__content_type=ContentType.objects.get_for_model(Document),
+            mentions__object_id__in=[document.pk for document in documents],
+        )
+        return (
+            self.filter(cited | named)
+            .exclude(kind=Passage.Kind.HEADING)
+            .select_related("source")
+            .distinct()
+            .order_by("source__title", "source_id", "position")
+        )
+
 
 class Passage(models.Model):
     """One heading, paragraph, list item or footnote of a source document, in the document's
@@ -124,6 +151,8 @@ class Passage(models.Model):
         help_text="The nearest heading it sits under.",
     )
     text = models.TextField()
+    # The text as HTML with the records it names linked, made when passages are loaded.
+    text_html = models.TextField(blank=True, editable=False)
 
     objects = PassageQuerySet.as_manager()
 
@@ -156,6 +185,88 @@ class Passage(models.Model):
         if self.number:
             return f"{kind} {self.number}"
         return f"{kind} “{Truncator(self.text).words(6)}”"
+
+
+class MentionQuerySet(models.QuerySet):
+    def of(self, record: models.Model):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+
+    def summary_of(self, record: models.Model, *, shown: int = 10) -> "MentionSummary":
+        """Where ``record`` is named: how many sessions and paragraphs, and the first
+        ``shown`` of each with their snippets, in three queries however many there are."""
+        mentions = self.of(record)
+        counts = mentions.aggregate(
+            sessions=Count("pk", filter=Q(session__isnull=False)),
+            passages=Count("pk", filter=Q(passage__isnull=False)),
+        )
+        if not counts["sessions"] and not counts["passages"]:
+            return MentionSummary(0, 0, [], [])
+        in_sessions = (
+            mentions.filter(session__isnull=False)
+            .select_related("session__meeting")
+            .order_by(F("session__date").desc(nulls_last=True), "session__title", "pk")[:shown]
+        )
+        in_passages = (
+            mentions.filter(passage__isnull=False)
+            .select_related("passage__source")
+            .order_by("passage__source__file_name", "passage__position")[:shown]
+        )
+        return MentionSummary(
+            session_count=counts["sessions"],
+            passage_count=counts["passages"],
+            in_sessions=list(in_sessions),
+            in_passages=list(in_passages),
+        )
+
+
+@dataclass
+class MentionSummary:
+    session_count: int
+    passage_count: int
+    in_sessions: list["Mention"]
+    in_passages: list["Mention"]
+
+    @property
+    def total(self) -> int:
+        return self.session_count + self.passage_count
+
+
+class Mention(models.Model):
+    """A record (a document, an organisation, a speaker, a country) named in a session's notes
+    or a source's passage, with the words around its first mention there. Found when the text
+    is saved or loaded (see ``topics.mentions``)."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    session = models.ForeignKey(
+        "kb_sessions.Session",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="mentions",
+    )
+    passage = models.ForeignKey(
+        "Passage", null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    snippet = models.TextField()
+
+    objects = MentionQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session__isnull=False, passage__isnull=True)
+                | Q(session__isnull=True, passage__isnull=False),
+                name="mention_in_a_session_or_a_passage",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.record} in {self.session or self.passage}"
 
 
 class Citation(models.Model):
@@ -594,6 +705,33 @@ class DocumentQuerySet(SlugQuerySet):
             self.filter(sessions__in=sessions.values("pk"))
             .annotate(session_count=Count("sessions"))
             .order_by("-session_count", F("normalized_symbol").asc(nulls_last=True), "title")
+        )
+
+    def related_to(self, document: "Document", *, limit: int = 5):
+        """Up to ``limit`` other documents most often cited by the same sessions as
+        ``document`` (counting twice) or sharing its themes, each with what it shares; one
+        query."""
+        citing = self.model.sessions.through
+        sessions = citing.objects.filter(document=document).values("session")
+        document_type = ContentType.objects.get_for_model(self.model)
+        themes = TaggedItem.objects.filter(
+            content_type=document_type, object_id=document.pk, tag__is_theme=True
+        ).values("tag")
+        return (
+            self.exclude(pk=document.pk)
+            .annotate(
+                shared_sessions=count_of(
+                    citing.objects.filter(document=OuterRef("pk"), session__in=sessions)
+                ),
+                shared_themes=count_of(
+                    TaggedItem.objects.filter(
+                        content_type=document_type, object_id=OuterRef("pk"), tag__in=themes
+                    )
+                ),
+            )
+            .annotate(score=F("shared_sessions") * 2 + F("shared_themes"))
+            .filter(score__gt=0)
+            .order_by("-score", F("normalized_symbol").asc(nulls_last=True), "title")[:limit]
         )
 
     def grouped_by_kind(self) -> list[tuple[str, list["DocumentTitle"]]]:

@@ -4,6 +4,7 @@ from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import DetailView, ListView
 
 from sessions import exports, listings
@@ -16,6 +17,7 @@ from .models import (
     Country,
     Document,
     Membership,
+    Mention,
     Organisation,
     Passage,
     Programme,
@@ -27,6 +29,8 @@ from .permalinks import FormerSlugRedirectMixin, redirect_from_former_slug
 from .reading import reading_of
 from .sitemaps import SITEMAPS
 from .symbols import try_normalize_symbol
+from .timeline import timeline_of
+from .voices import actors_on, statements_of
 
 SESSIONS_PER_PAGE = 20
 
@@ -57,9 +61,11 @@ def theme_detail(request, slug):
     tag = Tag.objects.prefetch_related(citations_prefetch()).filter(slug=slug).first()
     if tag is None:
         return redirect_from_former_slug(Tag, slug)
-    sessions = Session.objects.tagged_with_all([tag]).for_listing().in_programme_order()
+    tagged = Session.objects.tagged_with_all([tag])
+    sessions = tagged.for_listing().by_meeting_newest_first()
     page = page_or_404(Paginator(sessions, SESSIONS_PER_PAGE), request)
     documents = Document.objects.filter(tagged_items__tag=tag).prefetch_related("issued_by")
+    countries, organisations = actors_on(tagged)
     return render(
         request,
         "topics/theme_detail.html",
@@ -69,7 +75,21 @@ def theme_detail(request, slug):
             "sessions": page.object_list,
             "documents": documents,
             "follow": listings.of_theme(tag),
+            "active_countries": countries,
+            "active_organisations": organisations,
+            "timeline": timeline_of(
+                tagged,
+                among=Session.objects.all(),
+                url_for_meeting=session_list_url(tag=tag.slug),
+            ),
         },
+    )
+
+
+def session_list_url(**filters):
+    """A function giving the session list's address for ``filters`` and one meeting."""
+    return lambda meeting: (
+        f"{reverse('sessions:list')}?{urlencode({**filters, 'meeting': meeting})}"
     )
 
 
@@ -101,7 +121,13 @@ def document_detail(request, key):
     return render(
         request,
         "topics/document_detail.html",
-        {"document": document, "sessions": sessions, "follow": listings.of_document(document)},
+        {
+            "document": document,
+            "sessions": sessions,
+            "mentions": Mention.objects.summary_of(document),
+            "related_documents": Document.objects.related_to(document),
+            "follow": listings.of_document(document),
+        },
     )
 
 
@@ -119,11 +145,20 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
-        context["sessions"] = (
-            Session.objects.involving(organisation).for_listing().in_programme_order()
+        involving = Session.objects.involving(organisation)
+        context["sessions"] = involving.for_listing().by_meeting_newest_first()
+        context["timeline"] = timeline_of(
+            involving,
+            among=Session.objects.all(),
+            url_for_meeting=session_list_url(organisation=organisation.slug),
         )
         context["noted_count"] = organisation.noted_sessions.count()
+        context["statements"] = statements_of(
+            organisation, speakers=organisation.speakers.all(), named_sessions=involving
+        )
+        context["statements_filter"] = urlencode({"organisation": organisation.slug})
         context["document_groups"] = organisation.documents.all().grouped_by_kind()
+        context["mentions"] = Mention.objects.summary_of(organisation)
         context["members"] = (
             Membership.objects.latest_listing(organisation.slug)
             .select_related("country", "source")
@@ -166,7 +201,18 @@ class CountryDetailView(FormerSlugRedirectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sessions"] = self.object.sessions.for_listing().in_programme_order()
+        country = self.object
+        context["sessions"] = country.sessions.for_listing().by_meeting_newest_first()
+        context["timeline"] = timeline_of(
+            country.sessions.all(),
+            among=Session.objects.all(),
+            url_for_meeting=session_list_url(country=country.slug),
+        )
+        context["mentions"] = Mention.objects.summary_of(country)
+        context["statements"] = statements_of(
+            country, speakers=country.speakers.all(), named_sessions=country.sessions.all()
+        )
+        context["statements_filter"] = urlencode({"country": country.slug})
         context["follow"] = listings.of_country(self.object)
         return context
 

@@ -99,7 +99,11 @@ class TestStoredOnSave:
             {"body": "Follow up on **Malta**", "visibility": "shared"},
         )
         annotation = Annotation.objects.get(author=staff_member)
-        assert annotation.body_html == "<p>Follow up on <strong>Malta</strong></p>\n"
+        # Malta is a country of the knowledge base: the mention links to its page.
+        assert annotation.body_html == (
+            '<p>Follow up on <strong><a class="mention" href="/countries/malta/">Malta</a>'
+            "</strong></p>\n"
+        )
 
         client.post(
             reverse("sessions:edit-annotation", args=[annotation.pk]),

@@ -352,19 +352,19 @@ PAGE_QUERY_LIMITS = {
     "/sessions/?tag={theme_slug}&tag={other_theme_slug}&sort=-date": 15,
     "/sessions/?speaker={speaker_slug}": 15,
     "/sessions/?page=2": 14,
-    "{panel}": 18,
+    "{panel}": 19,  # and its related sessions (one)
     "/meetings/": 3,
     "{meeting}": 7,
     "/speakers/": 2,
-    "{speaker}": 3,
+    "{speaker}": 6,  # where it is mentioned: counts, sessions, paragraphs (three)
     "/themes/": 2,
-    "{theme}": 7,
+    "{theme}": 12,  # its timeline (two); who spoke on it: speakers, countries, organisations
     "/documents/": 3,  # and their issuers
-    "{resolution}": 9,
+    "{resolution}": 13,  # where it is mentioned (three), related documents (one)
     "/organisations/": 2,
-    "{organisation}": 11,  # its programmes and its members are one more each
+    "{organisation}": 21,  # programmes, members 1 each; mentions 3; timeline 2; themes 5
     "/countries/": 3,  # and the latest membership listing
-    "{country}": 11,  # memberships, with their citations and passages
+    "{country}": 21,  # memberships, citations, passages; mentions 3; timeline 2; themes 5
     "/sources/": 1,
     "{source}": 8,
     "/search/?q=restorative": 9,
