@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "topics",
     "sessions.apps.SessionsConfig",
+    "ccpcj_kb.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the request, so a NUL byte never reaches the database.
     "ccpcj_kb.middleware.RejectNulBytesMiddleware",
+    # Before sessions and CSRF: a visitor's page comes from the cache without reaching them.
+    "ccpcj_kb.pagecache.PageCacheMiddleware",
+    # ETags and 304s for the pages the cache does not share (signed-in users').
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,6 +135,27 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The shared cache: whole pages for visitors (ccpcj_kb/pagecache.py). Without a server it is a
+# directory every worker process on this machine shares (files, not the database, so reading a
+# page costs no query and no database lock); REDIS_URL shares it between servers.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
+            # Each write lists the directory to decide whether to cull: keep it short.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000, minimum=1)},
+        }
+    }
+PAGE_CACHE_ALIAS = "default"
+# How long a stored page may be kept; 0 turns the page cache off (while editing templates).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

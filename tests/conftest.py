@@ -1,7 +1,10 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 
+from ccpcj_kb.pagecache import invalidate
 from sessions.roles import EDITORS, NGO_STAFF
 
 
@@ -16,6 +19,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fast_password_hashing(settings):
     """Accounts in tests need no slow, secure hashing."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_directory(tmp_path_factory):
+    """The file-based cache of a test run is its own, never a running site's or another run's."""
+    caches = settings.CACHES
+    if caches["default"]["BACKEND"].endswith("FileBasedCache"):
+        location = str(tmp_path_factory.mktemp("cache"))
+        caches = {"default": {**caches["default"], "LOCATION": location}}
+    with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """No test reads a page another test stored (its database was rolled back since)."""
+    if settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+        cache.clear()
+    else:  # a shared server: leave other keys alone
+        invalidate()
 
 
 @pytest.fixture

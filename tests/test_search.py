@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from ccpcj_kb.pagecache import invalidate
 from sessions.models import Annotation, Session
 from tests.factories import (
     add_speaker,
@@ -36,6 +37,7 @@ SEARCH = reverse("sessions:search")
 
 
 def search(client, query, **params):
+    invalidate()  # the same search is read several times, from the view's context each time
     response = client.get(SEARCH, {"q": query, **params})
     assert response.status_code == 200, response.content.decode()[:2000]
     return response

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ccpcj_kb.pagecache import bulk_writes
 from sessions.fixtures import FixtureError
 from sessions.services import load_knowledge_base
 from topics.search.indexing import deferred
@@ -29,8 +30,9 @@ class Command(BaseCommand):
     def handle(self, *args, directory, prefer_fixtures, verbosity, **options):
         try:
             # The search index is rebuilt once at the end, also when nothing changed, so a
-            # database migrated to a new index is searchable after `make run`.
-            with deferred():
+            # database migrated to a new index is searchable after `make run`; the stored pages
+            # are invalidated once, after that.
+            with bulk_writes(), deferred():
                 report = load_knowledge_base(directory=directory, prefer_fixtures=prefer_fixtures)
         except FixtureError as error:
             raise CommandError(f"Nothing was loaded. {error}") from None
