@@ -15,6 +15,7 @@ import urllib.request
 
 import psycopg
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -77,18 +78,31 @@ def scratch_database(tmp_path):
     return url, lambda: run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def redis_url() -> str:
+    """REDIS_URL, or Redis on its usual port if one answers there; else the test is skipped."""
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis answers at {url}")
+    return url
+
+
+@pytest.fixture(scope="module", params=["directory", "redis"])
+def site(request, tmp_path_factory):
+    """The site served by two workers sharing the default cache (a directory), then Redis."""
     tmp_path = tmp_path_factory.mktemp("site")
-    url, drop = scratch_database(tmp_path)
     env = {
         **os.environ,
-        "DATABASE_URL": url,
         "CACHE_DIR": str(tmp_path / "cache"),
         "PAGE_CACHE_SECONDS": "3600",
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     env.pop("REDIS_URL", None)
+    if request.param == "redis":
+        env["REDIS_URL"] = redis_url()
+    url, drop = scratch_database(tmp_path)
+    env["DATABASE_URL"] = url
     python("migrate", "--noinput", env=env)
     shell(SETUP, env)
     port = free_port()
