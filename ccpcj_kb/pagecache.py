@@ -39,6 +39,8 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
+from .routers import primary
+
 logger = logging.getLogger(__name__)
 
 # Apps whose records pages show; writes to accounts, sign-in sessions or the admin's log do not
@@ -175,7 +177,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         stored = found.get(key)
         if stored is None or stored["generation"] != generation:
-            response = self.get_response(request)
+            # Rendered from the primary: a replica lagging behind the last write would have the
+            # cache keep its past until the next write.
+            with primary():
+                response = self.get_response(request)
             if request.method != "GET" or not self.can_store(response):
                 return response
             stored = self.store(key, generation, response)

@@ -134,6 +134,26 @@ DATABASES = {
     )
 }
 
+# A read replica of PostgreSQL: reads go there, writes and the reads that must see them to the
+# primary (ccpcj_kb/routers.py). Tests read the primary through it.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# How long after writing a client reads from the primary: more than the replica's usual lag.
+REPLICA_LAG_SECONDS = env_int("REPLICA_LAG_SECONDS", 10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["ccpcj_kb.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("ccpcj_kb.pagecache.PageCacheMiddleware"),
+        "ccpcj_kb.routers.ReplicaMiddleware",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: whole pages for visitors (ccpcj_kb/pagecache.py). Without a server it is a
