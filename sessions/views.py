@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Value
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
 
 from topics.models import Country, Document, Organisation, Programme, SourceDocument, Tag
-from topics.paging import FriendlyPaginationMixin, page_or_404
+from topics.paging import FriendlyPaginationMixin, LargeListPaginator, page_or_404
 from topics.permalinks import FormerSlugRedirectMixin
 from topics.search.engine import Narrowing, PageError, SearchLinks
 from topics.search.engine import search as run_search
@@ -91,7 +90,7 @@ def session_list(request):
             status=error.status,
         )
     sessions = filters.apply(Session.objects.all())
-    page = page_or_404(Paginator(sessions.for_listing(), SESSIONS_PER_PAGE), request)
+    page = page_or_404(LargeListPaginator(sessions.for_listing(), SESSIONS_PER_PAGE), request)
     listed = list(page.object_list)
     mark_parallel(listed, list(Session.objects.sharing_days_with(listed)))
     for session in listed:
@@ -192,14 +191,17 @@ class SpeakerListView(FriendlyPaginationMixin, ListView):
 class SpeakerDetailView(FormerSlugRedirectMixin, DetailView):
     template_name = "sessions/speaker_detail.html"
     queryset = Speaker.objects.select_related("organisation", "country").prefetch_related(
-        Prefetch(
-            "appearances",
-            queryset=Appearance.objects.select_related("session__meeting").order_by(
-                "session__date", "session__start_time"
-            ),
-        ),
-        citations_prefetch(),
+        citations_prefetch()
     )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        appearances = self.object.appearances.select_related("session__meeting").order_by(
+            "session__date", "session__start_time", "pk"
+        )
+        page = page_or_404(LargeListPaginator(appearances, SESSIONS_PER_PAGE), self.request)
+        context.update(page_obj=page, appearances=page.object_list)
+        return context
 
 
 def search(request):

@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.views.generic import DetailView, ListView
@@ -16,12 +15,28 @@ from .models import (
     SourceDocument,
     Tag,
 )
-from .paging import FriendlyPaginationMixin, page_or_404
+from .paging import FriendlyPaginationMixin, LargeListPaginator, page_or_404
 from .permalinks import FormerSlugRedirectMixin, redirect_from_former_slug
 from .reading import reading_of
 from .symbols import try_normalize_symbol
 
 SESSIONS_PER_PAGE = 20
+# Names listed on a record's page (its speakers, organisations) before "and N more".
+NAMES_LISTED = 100
+
+
+def paged_sessions(request, sessions) -> dict:
+    """A record's sessions, twenty a page: the context a page listing them needs."""
+    page = page_or_404(LargeListPaginator(sessions, SESSIONS_PER_PAGE), request)
+    return {"page_obj": page, "sessions": page.object_list}
+
+
+def first_names_of(records) -> dict:
+    """The first NAMES_LISTED of ``records`` (by name), and how many there are in all."""
+    listed = list(records.order_by("name")[: NAMES_LISTED + 1])
+    if len(listed) <= NAMES_LISTED:
+        return {"listed": listed, "total": len(listed)}
+    return {"listed": listed[:NAMES_LISTED], "total": records.count()}
 
 
 def citations_prefetch():
@@ -50,7 +65,7 @@ def theme_detail(request, slug):
     if tag is None:
         return redirect_from_former_slug(Tag, slug)
     sessions = Session.objects.tagged_with_all([tag]).for_listing().in_programme_order()
-    page = page_or_404(Paginator(sessions, SESSIONS_PER_PAGE), request)
+    page = page_or_404(LargeListPaginator(sessions, SESSIONS_PER_PAGE), request)
     documents = Document.objects.filter(tagged_items__tag=tag).select_related("issued_by")
     return render(
         request,
@@ -90,7 +105,9 @@ def document_detail(request, key):
         return redirect(found, permanent=True)
     sessions = document.sessions.for_listing().in_programme_order()
     return render(
-        request, "topics/document_detail.html", {"document": document, "sessions": sessions}
+        request,
+        "topics/document_detail.html",
+        {"document": document, **paged_sessions(request, sessions)},
     )
 
 
@@ -101,15 +118,15 @@ class OrganisationListView(FriendlyPaginationMixin, ListView):
 
 class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
     queryset = Organisation.objects.select_related("country", "parent").prefetch_related(
-        "children", "speakers", "documents", "programmes", citations_prefetch()
+        "children", "documents", "programmes", citations_prefetch()
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
-        context["sessions"] = (
-            Session.objects.involving(organisation).for_listing().in_programme_order()
-        )
+        sessions = Session.objects.involving(organisation).for_listing().in_programme_order()
+        context.update(paged_sessions(self.request, sessions))
+        context["speakers"] = first_names_of(organisation.speakers.all())
         context["noted_count"] = organisation.noted_sessions.count()
         context["document_groups"] = organisation.documents.all().grouped_by_kind()
         return context
@@ -125,13 +142,14 @@ class CountryListView(FriendlyPaginationMixin, ListView):
 
 
 class CountryDetailView(FormerSlugRedirectMixin, DetailView):
-    queryset = Country.objects.prefetch_related(
-        "speakers", "organisations", "meetings", citations_prefetch()
-    )
+    queryset = Country.objects.prefetch_related("meetings", citations_prefetch())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sessions"] = self.object.sessions.for_listing().in_programme_order()
+        sessions = self.object.sessions.for_listing().in_programme_order()
+        context.update(paged_sessions(self.request, sessions))
+        context["speakers"] = first_names_of(self.object.speakers.all())
+        context["organisations"] = first_names_of(self.object.organisations.all())
         return context
 
 
@@ -165,5 +183,6 @@ class ProgrammeDetailView(FormerSlugRedirectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sessions"] = self.object.sessions.for_listing().in_programme_order()
+        sessions = self.object.sessions.for_listing().in_programme_order()
+        context.update(paged_sessions(self.request, sessions))
         return context

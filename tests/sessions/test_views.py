@@ -354,15 +354,15 @@ PAGE_QUERY_LIMITS = {
     "/meetings/": 3,
     "{meeting}": 7,
     "/speakers/": 2,
-    "{speaker}": 3,
+    "{speaker}": 4,  # the sessions it lists are counted for their pages
     "/themes/": 2,
     "{theme}": 7,
     "/documents/": 2,
-    "{resolution}": 8,
+    "{resolution}": 9,  # counting its sessions, for their pages
     "/organisations/": 2,
-    "{organisation}": 10,  # its programmes are one more prefetch
+    "{organisation}": 11,  # its programmes are one more prefetch; its sessions are counted
     "/countries/": 2,
-    "{country}": 8,
+    "{country}": 9,  # counting its sessions, for their pages
     "/sources/": 1,
     "{source}": 8,
     "/search/?q=restorative": 9,
