@@ -837,6 +837,7 @@ class Generator:
             self.word_sources.update(filter(None, related))
         for table in [sessions, appearances, taggings, *links.values(), citations, cited]:
             self.writer.write(table)
+        self.flush_entries()
 
     def sentences_for_notes(self) -> list[list[Sentence]]:
         """Paragraphs of two to five sentences, about as many words as a shipped note."""
