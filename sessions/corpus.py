@@ -964,20 +964,28 @@ def generate_corpus(
     return written
 
 
-FULL_TEXT_INDEX = "topics_searchentry_document"
+# The full-text indexes (topics migrations 0008 and 0009): name and definition.
+FULL_TEXT_INDEXES = {
+    "topics_searchentry_document": "ON topics_searchentry USING gin (document)",
+    "topics_searchentry_document_others": (
+        "ON topics_searchentry USING gin (document) WHERE kind <> 'session'"
+    ),
+}
 
 
 @contextmanager
 def _full_text_index_built_after():
-    """On PostgreSQL, the full-text index is dropped while the rows are copied and built once
-    after: building it from all the rows is many times faster than updating it row by row."""
+    """On PostgreSQL, the full-text indexes are dropped while the rows are copied and built once
+    after: building one from all the rows is many times faster than updating it row by row."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {FULL_TEXT_INDEX}")
+        for name in FULL_TEXT_INDEXES:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        cursor.execute(f"CREATE INDEX {FULL_TEXT_INDEX} ON topics_searchentry USING gin (document)")
+        for name, definition in FULL_TEXT_INDEXES.items():
+            cursor.execute(f"CREATE INDEX {name} {definition}")
         cursor.execute("ANALYZE")

@@ -266,6 +266,13 @@ class Session(KeepsFormerSlugs, models.Model):
 
     class Meta:
         ordering = [F("date").asc(nulls_last=True), F("start_time").asc(nulls_last=True), "title"]
+        # A page of a million sessions without sorting them all (PostgreSQL puts nulls last in
+        # ascending order, as the ordering does); migration 0009 adds newest first there.
+        indexes = [
+            models.Index(
+                fields=["date", "start_time", "title", "id"], name="session_programme_order"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_time__gte=F("start_time"))

@@ -30,7 +30,12 @@ from .roles import (
 )
 
 SESSIONS_PER_PAGE = 20
+# Past this many sessions listed, the filters' choices count the newest this many only.
+FACET_SESSIONS = 10_000
 
+
+# The most recent meetings the home page lists; the meetings page lists them all.
+HOME_MEETINGS = 20
 
 # What the home page counts: label, records, and the index listing them.
 HOME_COUNTS = [
@@ -69,7 +74,7 @@ def home(request):
         {
             "counts": counts,
             "themes": Tag.objects.themes().with_session_counts(),
-            "meetings": Meeting.objects.with_programme().with_session_counts(),
+            "meetings": Meeting.objects.with_programme().with_session_counts()[:HOME_MEETINGS],
             "recent_sessions": Session.objects.for_listing().most_recent()[:6],
         },
     )
@@ -96,6 +101,7 @@ def session_list(request):
     for session in listed:
         for tagging in session.tagging_list:
             tagging.filter_url = filters.url_with_tag(tagging.tag.slug)
+    newest = FACET_SESSIONS if page.paginator.count > FACET_SESSIONS else None
     return render(
         request,
         "sessions/session_list.html",
@@ -105,9 +111,12 @@ def session_list(request):
             "sessions": listed,
             "tag_facets": [
                 (tag, filters.url_with_tag(tag.slug))
-                for tag in Tag.objects.counted_within(sessions)
+                for tag in Tag.objects.counted_within(
+                    filters.counted(Session.objects.all(), newest=newest)
+                )
             ],
-            "facets": filters.facets(Session.objects.all()),
+            "facets": filters.facets(Session.objects.all(), newest=newest),
+            "facets_counted_among": newest,
             "sorts": [(key, label, filters.url_with_sort(key)) for key, label in SORTS.items()],
         },
     )

@@ -2,8 +2,11 @@
 
 Ranking, within each kind: the record's name is the query (0), holds it as a phrase (1) or holds
 every word (2); its text holds the phrase (3) or the words anywhere (4); newer records break
-ties. Kinds are shown best match first. A word that matches nothing is replaced by the closest
-indexed word; when the query found nothing, the suggestion's results are shown instead.
+ties. Kinds are shown best match first. Sessions may number a million: only the newest
+``RANKED_SESSIONS`` that match are ranked (an index on the date finds them without reading the
+others), and a group that reached the limit says "more than". A word that matches nothing is
+replaced by the closest indexed word; when the query found nothing, the suggestion's results
+are shown instead.
 """
 
 import datetime
@@ -33,6 +36,7 @@ MAX_VALUE_LENGTH = 120
 PREVIEW_PER_KIND = 5
 PER_PAGE = 20
 MAX_PAGE = 10_000
+RANKED_SESSIONS = 1_000
 EXACT, NAME_PHRASE, NAME_WORDS, TEXT_PHRASE, TEXT_WORDS = range(5)
 # How many letters a suggestion may differ by, for words of at least so many letters.
 TYPO_ALLOWANCE = [(8, 2), (4, 1)]
@@ -108,6 +112,8 @@ class Group:
     tier: int
     hits: list[Hit] = field(default_factory=list)
     page: int = 1
+    # Whether more records matched than were ranked (see RANKED_SESSIONS).
+    more: bool = False
     # Filled in by SearchLinks: every result of the kind, and its pages.
     more_url: str = ""
     previous_url: str = ""
@@ -120,6 +126,10 @@ class Group:
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.count / PER_PAGE))
+
+    @property
+    def count_label(self) -> str:
+        return f"more than {self.count:,}" if self.more else f"{self.count:,}"
 
 
 @dataclass
@@ -137,6 +147,11 @@ class Outcome:
     @property
     def total(self) -> int:
         return sum(group.count for group in self.groups)
+
+    @property
+    def total_label(self) -> str:
+        more = any(group.more for group in self.groups)
+        return f"more than {self.total:,}" if more else f"{self.total:,}"
 
     @property
     def counts(self) -> list[tuple[str, str, int]]:
@@ -162,9 +177,10 @@ class SearchLinks:
             self.params["q"] = outcome.suggestion.raw
         selected = self.params.get("kind")
         self.all_kinds = self.url(kind=None)
+        shown = {group.kind: group.count_label for group in outcome.groups}
         self.kinds = [
-            (label, count, self.url(kind=kind), kind == selected)
-            for kind, label, count in outcome.counts
+            (label, shown[kind], self.url(kind=kind), kind == selected)
+            for kind, label, _count in outcome.counts
         ]
         self.suggestion = (
             self.url(q=outcome.suggestion.raw, kind=selected) if outcome.suggestion else ""
@@ -225,7 +241,16 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         # the words.
         condition |= own_symbol
         tiers.insert(0, When(own_symbol, then=EXACT))
-    ranked = entries.filter(condition).annotate(
+    matching = entries.filter(condition)
+    newest_sessions = (
+        matching.filter(kind=Kind.SESSION)
+        .order_by(F("date").desc(nulls_last=True), "-id")
+        .values("id")[:RANKED_SESSIONS]
+    )
+    candidates = Q(id__in=newest_sessions) | Q(
+        id__in=matching.filter(~Q(kind=Kind.SESSION)).values("id")
+    )
+    ranked = SearchEntry.objects.filter(candidates).annotate(
         tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField())
     )
     ranked = ranked.annotate(
@@ -251,6 +276,7 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     for row in rows:
         group = groups.setdefault(row["kind"], Group(row["kind"], row["in_kind"], row["tier"]))
         group.tier = min(group.tier, row["tier"])
+        group.more = row["kind"] == Kind.SESSION and row["in_kind"] >= RANKED_SESSIONS
     if narrowing.kind and narrowing.page > 1:
         pages = groups[narrowing.kind].pages if narrowing.kind in groups else 1
         if narrowing.page > pages:
