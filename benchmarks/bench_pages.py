@@ -304,9 +304,7 @@ def slowest_queries(shapes: list[Shape]) -> None:
     """EXPLAIN ANALYZE (SQLite: EXPLAIN QUERY PLAN) of the slowest query each shape runs."""
     from django.db import connection
     from django.test import Client, override_settings
-    from django.test.utils import setup_test_environment
 
-    setup_test_environment()
     client = Client()
     timings = []
 
@@ -364,11 +362,9 @@ def search_queries() -> list[str]:
 def measure_search(rounds: int) -> None:
     from django.db import connection
     from django.test import Client, override_settings
-    from django.test.utils import setup_test_environment
 
     from topics.search.models import SearchEntry
 
-    setup_test_environment()
     client = Client()
     queries = search_queries()
     notes = SearchEntry.objects.filter(kind=SearchEntry.Kind.SESSION).count()
@@ -402,6 +398,9 @@ def main():
         sys.exit("The benchmark measures with wrk: install it (apt-get install wrk).")
     database_url = configured if args.existing else scratch_database_url(configured)
     setup_django(database_url)
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client, for EXPLAIN and the search timings
     from django.db import connection
 
     from sessions.models import Session
