@@ -5,7 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -34,10 +35,18 @@ def taggings_prefetch():
 
 class MeetingQuerySet(SlugQuerySet):
     def with_session_counts(self):
-        # Aggregating drops Meta.ordering, so order explicitly.
-        return self.annotate(session_count=Count("sessions")).order_by(
-            F("start_date").desc(nulls_last=True), "name"
+        # Counted per meeting shown, through the index on the sessions' meeting: grouping every
+        # session first would count them all to show a page of meetings.
+        counted = (
+            Session.objects.filter(meeting=OuterRef("pk"))
+            .order_by()
+            .values("meeting")
+            .annotate(total=Count("pk"))
+            .values("total")
         )
+        return self.annotate(
+            session_count=Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+        ).order_by(F("start_date").desc(nulls_last=True), "name")
 
     def mentioned_only(self):
         """Meetings the sources only mention: no session recorded and no dates given."""

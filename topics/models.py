@@ -228,10 +228,15 @@ class TagQuerySet(SlugQuerySet):
         return self.filter(Q(is_theme=True) | Exists(TaggedItem.objects.filter(tag=OuterRef("pk"))))
 
     def with_session_counts(self):
+        # Taggings of sessions are counted by their kind of record, without joining a million
+        # sessions (deleting a session deletes its taggings).
+        session_type = ContentType.objects.get_for_model(apps.get_model("kb_sessions", "Session"))
         return (
             self.listed()
             .annotate(
-                session_count=Count("tagged_items", filter=Q(tagged_items__session__isnull=False))
+                session_count=Count(
+                    "tagged_items", filter=Q(tagged_items__content_type=session_type)
+                )
             )
             .order_by("name")
         )
