@@ -154,6 +154,12 @@ if DATABASE_REPLICA_URL:
         "ccpcj_kb.routers.ReplicaMiddleware",
     )
 
+# PostgreSQL's JIT compiles a query's plan when its estimated cost is high, which takes up to a
+# second: worth it for reports scanning millions of rows, never for a page's queries.
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The shared cache: whole pages for visitors (ccpcj_kb/pagecache.py). Without a server it is a

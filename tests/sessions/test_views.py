@@ -365,8 +365,8 @@ PAGE_QUERY_LIMITS = {
     "{country}": 9,  # counting its sessions, for their pages
     "/sources/": 1,
     "{source}": 8,
-    "/search/?q=restorative": 9,
-    "/search/?q=A/RES/900/7": 8,
+    "/search/?q=restorative": 11,  # two of them read the candidates ranked
+    "/search/?q=A/RES/900/7": 10,
 }
 
 

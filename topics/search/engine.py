@@ -241,16 +241,16 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         # the words.
         condition |= own_symbol
         tiers.insert(0, When(own_symbol, then=EXACT))
+    # The candidates are read first: the full-text conditions name the entries' table, so
+    # inside a subquery they would refer to the outer query's rows.
     matching = entries.filter(condition)
-    newest_sessions = (
+    candidates = list(
         matching.filter(kind=Kind.SESSION)
         .order_by(F("date").desc(nulls_last=True), "-id")
-        .values("id")[:RANKED_SESSIONS]
+        .values_list("id", flat=True)[:RANKED_SESSIONS]
     )
-    candidates = Q(id__in=newest_sessions) | Q(
-        id__in=matching.filter(~Q(kind=Kind.SESSION)).values("id")
-    )
-    ranked = SearchEntry.objects.filter(candidates).annotate(
+    candidates += matching.filter(~Q(kind=Kind.SESSION)).values_list("id", flat=True)
+    ranked = SearchEntry.objects.filter(id__in=candidates).annotate(
         tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField())
     )
     ranked = ranked.annotate(
