@@ -280,7 +280,8 @@ class Session(KeepsFormerSlugs, models.Model):
         indexes = [
             models.Index(
                 fields=["date", "start_time", "title", "id"], name="session_programme_order"
-            )
+            ),
+            models.Index(fields=["note_taker"], name="session_note_taker"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -416,9 +416,10 @@ def _speakers(rows, highlighter, user):
 
 def _note_takers(rows, highlighter, user):
     noted: dict[str, list] = {}
-    for name, organisation in Session.objects.exclude(note_taker="").values_list(
-        "note_taker", "note_taker_organisation__name"
-    ):
+    # The sessions of the people shown, found by name through its index (there may be a
+    # million sessions with a note-taker).
+    shown = Session.objects.filter(note_taker__in=[row["title"] for row in rows])
+    for name, organisation in shown.values_list("note_taker", "note_taker_organisation__name"):
         noted.setdefault(key(name), []).append(organisation)
     hits = []
     for row in rows:
