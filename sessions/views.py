@@ -3,7 +3,7 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Prefetch, Value
+from django.db.models import Count, F, Prefetch, Value
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, ListView
@@ -213,6 +213,21 @@ class SpeakerDetailView(FormerSlugRedirectMixin, DetailView):
         return context
 
 
+# Meetings the search's meeting filter offers: the most recent ones, by name.
+MEETINGS_OFFERED = 100
+
+
+def meetings_offered(chosen: Meeting | None) -> list[Meeting]:
+    """The most recent meetings (there may be thousands), and the one chosen, by name."""
+    recent = Meeting.objects.with_programme().order_by(
+        F("start_date").desc(nulls_last=True), "name"
+    )
+    meetings = list(recent.only("slug", "name", "start_date")[:MEETINGS_OFFERED])
+    if chosen is not None and chosen not in meetings:
+        meetings.append(chosen)
+    return sorted(meetings, key=lambda meeting: meeting.name)
+
+
 def search(request):
     """Every kind of record, by words, "phrases" and document symbols, narrowed by kind,
     meeting, theme and dates; the query and the filters live in the address."""
@@ -226,7 +241,7 @@ def search(request):
         return render(request, "search.html", context, status=400)
     context.update(
         narrowing=narrowing,
-        meetings=Meeting.objects.with_programme().order_by("name").only("slug", "name"),
+        meetings=meetings_offered(narrowing.meeting),
         themes=Tag.objects.themes().only("slug", "name"),
     )
     if not query:
