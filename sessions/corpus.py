@@ -968,7 +968,7 @@ def generate_corpus(
 FULL_TEXT_INDEXES = {
     "topics_searchentry_document": "ON topics_searchentry USING gin (document)",
     "topics_searchentry_document_others": (
-        "ON topics_searchentry USING gin (document) WHERE kind <> 'session'"
+        "ON topics_searchentry USING gin ((CASE WHEN kind <> 'session' THEN document END))"
     ),
 }
 

@@ -221,12 +221,19 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         kind=Kind.DOCUMENT,
         object_id__in=Document.objects.filter(normalized_symbol__in=query.symbols).values("pk"),
     )
-    condition, tiers = Q(), []
-    for symbol in query.symbols:
-        condition &= Q(symbols__contains=f"|{symbol}|")
+    tiers = []
+
+    def condition(*, sessions: bool) -> Q:
+        """What sessions, or the other kinds of record, must hold to be found."""
+        held = Q()
+        for symbol in query.symbols:
+            held &= Q(symbols__contains=f"|{symbol}|")
+        if query.terms:
+            held &= engine.matches([term.words for term in query.terms], sessions=sessions)
+        return held | own_symbol if query.symbols else held
+
     if query.terms:
         phrases = [term.words for term in query.terms]
-        condition &= engine.matches(phrases)
         tiers.append(
             When(Q(keys__contains=f"|{key(query.phrase)}|") & ~Q(kind=Kind.PASSAGE), then=EXACT)
         )
@@ -239,17 +246,16 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     if query.symbols:
         # The documents asked for by symbol, whatever the words; records citing them, with
         # the words.
-        condition |= own_symbol
         tiers.insert(0, When(own_symbol, then=EXACT))
     # The candidates are read first: the full-text conditions name the entries' table, so
     # inside a subquery they would refer to the outer query's rows.
-    matching = entries.filter(condition)
     candidates = list(
-        matching.filter(kind=Kind.SESSION)
+        entries.filter(condition(sessions=True), kind=Kind.SESSION)
         .order_by(F("date").desc(nulls_last=True), "-id")
         .values_list("id", flat=True)[:RANKED_SESSIONS]
     )
-    candidates += matching.filter(~Q(kind=Kind.SESSION)).values_list("id", flat=True)
+    others = entries.filter(condition(sessions=False), ~Q(kind=Kind.SESSION))
+    candidates += others.values_list("id", flat=True)
     ranked = SearchEntry.objects.filter(id__in=candidates).annotate(
         tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField())
     )
