@@ -2,11 +2,11 @@
 
 Ranking, within each kind: the record's name is the query (0), holds it as a phrase (1) or holds
 every word (2); its text holds the phrase (3) or the words anywhere (4); newer records break
-ties. Kinds are shown best match first. Sessions may number a million: only the newest
-``RANKED_SESSIONS`` that match are ranked (an index on the date finds them without reading the
-others), and a group that reached the limit says "more than". A word that matches nothing is
-replaced by the closest indexed word; when the query found nothing, the suggestion's results
-are shown instead.
+ties. Kinds are shown best match first. Sessions may number a million: of each kind, only the
+newest ``RANKED_PER_KIND`` that match are ranked (for sessions, an index on the date finds them
+without reading the others), and a group that reached the limit says "more than". A word that
+matches nothing is replaced by the closest indexed word; when the query found nothing, the
+suggestion's results are shown instead.
 """
 
 import datetime
@@ -36,7 +36,9 @@ MAX_VALUE_LENGTH = 120
 PREVIEW_PER_KIND = 5
 PER_PAGE = 20
 MAX_PAGE = 10_000
-RANKED_SESSIONS = 1_000
+# The most records of one kind ranked: the newest that match (sessions may number a million).
+RANKED_PER_KIND = 1_000
+NEWEST_FIRST = [F("date").desc(nulls_last=True), F("id").desc()]
 EXACT, NAME_PHRASE, NAME_WORDS, TEXT_PHRASE, TEXT_WORDS = range(5)
 # How many letters a suggestion may differ by, for words of at least so many letters.
 TYPO_ALLOWANCE = [(8, 2), (4, 1)]
@@ -112,7 +114,7 @@ class Group:
     tier: int
     hits: list[Hit] = field(default_factory=list)
     page: int = 1
-    # Whether more records matched than were ranked (see RANKED_SESSIONS).
+    # Whether more records matched than were ranked (see RANKED_PER_KIND).
     more: bool = False
     # Filled in by SearchLinks: every result of the kind, and its pages.
     more_url: str = ""
@@ -251,11 +253,13 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     # inside a subquery they would refer to the outer query's rows.
     candidates = list(
         entries.filter(condition(sessions=True), kind=Kind.SESSION)
-        .order_by(F("date").desc(nulls_last=True), "-id")
-        .values_list("id", flat=True)[:RANKED_SESSIONS]
+        .order_by(*NEWEST_FIRST)
+        .values_list("id", flat=True)[:RANKED_PER_KIND]
     )
-    others = entries.filter(condition(sessions=False), ~Q(kind=Kind.SESSION))
-    candidates += others.values_list("id", flat=True)
+    others = entries.filter(condition(sessions=False), ~Q(kind=Kind.SESSION)).annotate(
+        newest=Window(RowNumber(), partition_by=[F("kind")], order_by=NEWEST_FIRST)
+    )
+    candidates += others.filter(newest__lte=RANKED_PER_KIND).values_list("id", flat=True)
     ranked = SearchEntry.objects.filter(id__in=candidates).annotate(
         tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField())
     )
@@ -282,7 +286,7 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     for row in rows:
         group = groups.setdefault(row["kind"], Group(row["kind"], row["in_kind"], row["tier"]))
         group.tier = min(group.tier, row["tier"])
-        group.more = row["kind"] == Kind.SESSION and row["in_kind"] >= RANKED_SESSIONS
+        group.more = row["in_kind"] >= RANKED_PER_KIND
     if narrowing.kind and narrowing.page > 1:
         pages = groups[narrowing.kind].pages if narrowing.kind in groups else 1
         if narrowing.page > pages:
