@@ -233,19 +233,19 @@ class SessionFilters:
         """Every filter but themes, with its choices. A choice counts the sessions it would
         list: those of the other filters that it matches (with ``newest``, among that many of
         the newest)."""
-        facets = [
-            Facet.of_records(
-                name,
-                label,
-                model.objects.counted_within(self.counted(sessions, without={name}, newest=newest))[
-                    :MOST_CHOICES
-                ],
-                getattr(self, name),
-                blank=f"Any {label.lower()}",
-                key=key,
+        facets = []
+        for name, label, model, key in RECORD_FACETS:
+            counted = self.counted(sessions, without={name}, newest=newest)
+            facets.append(
+                Facet.of_records(
+                    name,
+                    label,
+                    model.objects.counted_within(counted)[:MOST_CHOICES],
+                    getattr(self, name),
+                    blank=f"Any {label.lower()}",
+                    key=key,
+                )
             )
-            for name, label, model, key in RECORD_FACETS
-        ]
         kinds = self.counted(sessions, without={"kind"}, newest=newest).kinds_counted()
         facets.append(
             Facet.of_choices(

@@ -52,3 +52,11 @@ def test_every_row_is_reached_by_following_next(client, small_limit):
 def test_a_page_past_the_end_is_a_404_naming_the_pages(client, small_limit):
     response = client.get("/sessions/", {"page": 500})
     assert response.status_code == 404
+
+
+def test_past_a_limit_the_filters_count_the_newest_sessions_and_say_so(client, monkeypatch):
+    monkeypatch.setattr(views, "FACET_SESSIONS", 5)
+    response = client.get("/sessions/")
+    assert "how many of the 5 newest of these sessions" in response.content.decode()
+    kinds = next(facet for facet in response.context["facets"] if facet.name == "kind")
+    assert sum(option.count for option in kinds.options) == 5
