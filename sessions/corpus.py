@@ -955,7 +955,7 @@ def generate_corpus(
         raise CorpusRefused(
             f"The database holds records this command did not generate ({', '.join(found)})."
         )
-    with bulk_writes(), _full_text_index_built_after():
+    with bulk_writes(), _search_indexes_built_after():
         written = Generator(sessions=sessions, seed=seed, material=material).run(progress)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
@@ -964,28 +964,30 @@ def generate_corpus(
     return written
 
 
-# The full-text indexes (topics migrations 0008 and 0009): name and definition.
-FULL_TEXT_INDEXES = {
+# The search indexes (topics migrations 0008 and 0009, sessions 0009): name and definition.
+SEARCH_INDEXES = {
     "topics_searchentry_document": "ON topics_searchentry USING gin (document)",
     "topics_searchentry_document_others": (
         "ON topics_searchentry USING gin ((CASE WHEN kind <> 'session' THEN document END))"
     ),
+    # topics migration 0009.
+    "topics_searchentry_symbols_trigram": "ON topics_searchentry USING gin (symbols gin_trgm_ops)",
 }
 
 
 @contextmanager
-def _full_text_index_built_after():
-    """On PostgreSQL, the full-text indexes are dropped while the rows are copied and built once
+def _search_indexes_built_after():
+    """On PostgreSQL, the search indexes are dropped while the rows are copied and built once
     after: building one from all the rows is many times faster than updating it row by row."""
     if connection.vendor != "postgresql":
         yield
         return
     with connection.cursor() as cursor:
-        for name in FULL_TEXT_INDEXES:
+        for name in SEARCH_INDEXES:
             cursor.execute(f"DROP INDEX IF EXISTS {name}")
     yield
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for name, definition in FULL_TEXT_INDEXES.items():
+        for name, definition in SEARCH_INDEXES.items():
             cursor.execute(f"CREATE INDEX {name} {definition}")
         cursor.execute("ANALYZE")
