@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "topics",
     "sessions.apps.SessionsConfig",
     "api",
+    "ccpcj_kb.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the request, so a NUL byte never reaches the database.
     "ccpcj_kb.middleware.RejectNulBytesMiddleware",
+    # Before sessions and CSRF: a visitor's page comes from the cache without reaching them.
+    "ccpcj_kb.pagecache.PageCacheMiddleware",
+    # ETags and 304s for the pages the cache does not share (signed-in users').
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,7 +144,54 @@ DATABASES = {
     )
 }
 
+# A read replica of PostgreSQL: reads go there, writes and the reads that must see them to the
+# primary (ccpcj_kb/routers.py). Tests read the primary through it.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# How long after writing a client reads from the primary: more than the replica's usual lag.
+REPLICA_LAG_SECONDS = env_int("REPLICA_LAG_SECONDS", 10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["ccpcj_kb.routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("ccpcj_kb.pagecache.PageCacheMiddleware"),
+        "ccpcj_kb.routers.ReplicaMiddleware",
+    )
+
+# PostgreSQL's JIT compiles a query's plan when its estimated cost is high, which takes up to a
+# second: worth it for reports scanning millions of rows, never for a page's queries.
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The shared cache: whole pages for visitors (ccpcj_kb/pagecache.py). Without a server it is a
+# directory every worker process on this machine shares (files, not the database, so reading a
+# page costs no query and no database lock); REDIS_URL shares it between servers.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / ".cache")),
+            # Each write lists the directory to decide whether to cull: keep it short.
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000, minimum=1)},
+        }
+    }
+PAGE_CACHE_ALIAS = "default"
+# How long a stored page may be kept; 0 turns the page cache off (while editing templates).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 24 * 60 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -34,6 +34,8 @@ KNOWN_PARAMETERS = {"tag", "page", *SINGLE_VALUED}
 NOTES = {"yes": "Notes taken", "no": "No notes taken"}
 SORTS = {"date": "Oldest first", "-date": "Newest first"}
 MAX_TAGS = 10
+# Choices a filter offers: the ones listing the most sessions (and the one chosen).
+MOST_CHOICES = 100
 MAX_VALUE_LENGTH = 120
 # How pages write dates (the templates' "j F Y" and "l j F Y").
 DATE_FORMAT = "j F Y"
@@ -219,21 +221,32 @@ class SessionFilters:
         # Undated sessions come last either way.
         return sessions.most_recent() if self.sort == "-date" else sessions.in_programme_order()
 
-    def facets(self, sessions) -> list["Facet"]:
+    def counted(self, sessions, *, without: Collection[str] = (), newest: int | None = None):
+        """The sessions a facet's choices count (see ``apply``); with ``newest``, only that many
+        of them, the newest: a million are not counted on every request."""
+        listed = self.apply(sessions, without=without)
+        if newest is None:
+            return listed
+        return sessions.filter(pk__in=listed.most_recent().values("pk")[:newest])
+
+    def facets(self, sessions, *, newest: int | None = None) -> list["Facet"]:
         """Every filter but themes, with its choices. A choice counts the sessions it would
-        list: those of the other filters that it matches."""
-        facets = [
-            Facet.of_records(
-                name,
-                label,
-                model.objects.counted_within(self.apply(sessions, without={name})),
-                getattr(self, name),
-                blank=f"Any {label.lower()}",
-                key=key,
+        list: those of the other filters that it matches (with ``newest``, among that many of
+        the newest)."""
+        facets = []
+        for name, label, model, key in RECORD_FACETS:
+            counted = self.counted(sessions, without={name}, newest=newest)
+            facets.append(
+                Facet.of_records(
+                    name,
+                    label,
+                    model.objects.counted_within(counted)[:MOST_CHOICES],
+                    getattr(self, name),
+                    blank=f"Any {label.lower()}",
+                    key=key,
+                )
             )
-            for name, label, model, key in RECORD_FACETS
-        ]
-        kinds = self.apply(sessions, without={"kind"}).kinds_counted()
+        kinds = self.counted(sessions, without={"kind"}, newest=newest).kinds_counted()
         facets.append(
             Facet.of_choices(
                 "kind",
@@ -243,7 +256,7 @@ class SessionFilters:
                 blank="Any kind",
             )
         )
-        notes = self.apply(sessions, without={"notes"}).notes_counted()
+        notes = self.counted(sessions, without={"notes"}, newest=newest).notes_counted()
         selected_notes = {True: "yes", False: "no"}.get(self.has_notes)
         facets.append(
             Facet.of_choices(
@@ -254,7 +267,7 @@ class SessionFilters:
                 blank="With or without notes",
             )
         )
-        days = self.apply(sessions, without={"from", "to"}).days_counted()
+        days = self.counted(sessions, without={"from", "to"}, newest=newest).days_counted()
         facets.append(self._day_facet("from", "From", days, self.date_from, after=True))
         facets.append(self._day_facet("to", "To", days, self.date_to, after=False))
         return facets

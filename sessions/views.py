@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, Value
 from django.http import Http404, HttpResponse, JsonResponse
@@ -24,7 +23,7 @@ from topics.models import (
     SourceDocument,
     Tag,
 )
-from topics.paging import FriendlyPaginationMixin, page_or_404
+from topics.paging import FriendlyPaginationMixin, LargeListPaginator, page_or_404
 from topics.permalinks import FormerSlugRedirectMixin
 from topics.search.engine import Narrowing, PageError, SearchLinks
 from topics.search.engine import search as run_search
@@ -71,6 +70,12 @@ MOST_BRIEFED_PASSAGES = 40
 # Resolutions, speakers, organisations and countries the summary page names.
 SUMMARY_LENGTH = 8
 
+# Past this many sessions listed, the filters' choices count the newest this many only.
+FACET_SESSIONS = 10_000
+
+
+# The most recent meetings the home page lists; the meetings page lists them all.
+HOME_MEETINGS = 20
 
 # What the home page counts: label, records, and the index listing them.
 HOME_COUNTS = [
@@ -109,7 +114,7 @@ def home(request):
         {
             "counts": counts,
             "themes": Tag.objects.themes().with_session_counts(),
-            "meetings": Meeting.objects.with_programme().with_session_counts(),
+            "meetings": Meeting.objects.with_programme().with_session_counts()[:HOME_MEETINGS],
             "recent_sessions": Session.objects.for_listing().most_recent()[:6],
             "follow": listings.latest(),
         },
@@ -126,12 +131,13 @@ def session_list(request):
     except FilterError as error:
         return filter_error(request, error)
     sessions = filters.apply(Session.objects.all())
-    page = page_or_404(Paginator(sessions.for_listing(), SESSIONS_PER_PAGE), request)
+    page = page_or_404(LargeListPaginator(sessions.for_listing(), SESSIONS_PER_PAGE), request)
     listed = list(page.object_list)
     mark_parallel(listed, list(Session.objects.sharing_days_with(listed)))
     for session in listed:
         for tagging in session.tagging_list:
             tagging.filter_url = filters.url_with_tag(tagging.tag.slug)
+    newest = FACET_SESSIONS if page.paginator.count > FACET_SESSIONS else None
     return render(
         request,
         "sessions/session_list.html",
@@ -141,9 +147,12 @@ def session_list(request):
             "sessions": listed,
             "tag_facets": [
                 (tag, filters.url_with_tag(tag.slug))
-                for tag in Tag.objects.counted_within(sessions)
+                for tag in Tag.objects.counted_within(
+                    filters.counted(Session.objects.all(), newest=newest)
+                )
             ],
-            "facets": filters.facets(Session.objects.all()),
+            "facets": filters.facets(Session.objects.all(), newest=newest),
+            "facets_counted_among": newest,
             "sorts": [(key, label, filters.url_with_sort(key)) for key, label in SORTS.items()],
             "follow": listings.filtered(filters),
         },
@@ -373,20 +382,34 @@ class SpeakerListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
 class SpeakerDetailView(FormerSlugRedirectMixin, DetailView):
     template_name = "sessions/speaker_detail.html"
     queryset = Speaker.objects.select_related("organisation", "country").prefetch_related(
-        Prefetch(
-            "appearances",
-            queryset=Appearance.objects.select_related("session__meeting").order_by(
-                "session__date", "session__start_time"
-            ),
-        ),
-        citations_prefetch(),
+        citations_prefetch()
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["follow"] = listings.of_speaker(self.object)
         context["mentions"] = Mention.objects.summary_of(self.object)
+        appearances = self.object.appearances.select_related("session__meeting").order_by(
+            "session__date", "session__start_time", "pk"
+        )
+        page = page_or_404(LargeListPaginator(appearances, SESSIONS_PER_PAGE), self.request)
+        context.update(page_obj=page, appearances=page.object_list)
         return context
+
+
+# Meetings the search's meeting filter offers: the most recent ones, by name.
+MEETINGS_OFFERED = 100
+
+
+def meetings_offered(chosen: Meeting | None) -> list[Meeting]:
+    """The most recent meetings (there may be thousands), and the one chosen, by name."""
+    recent = Meeting.objects.with_programme().order_by(
+        F("start_date").desc(nulls_last=True), "name"
+    )
+    meetings = list(recent.only("slug", "name", "start_date")[:MEETINGS_OFFERED])
+    if chosen is not None and chosen not in meetings:
+        meetings.append(chosen)
+    return sorted(meetings, key=lambda meeting: meeting.name)
 
 
 def search(request):
@@ -402,7 +425,7 @@ def search(request):
         return render(request, "search.html", context, status=400)
     context.update(
         narrowing=narrowing,
-        meetings=Meeting.objects.with_programme().order_by("name").only("slug", "name"),
+        meetings=meetings_offered(narrowing.meeting),
         themes=Tag.objects.themes().only("slug", "name"),
     )
     if not query:

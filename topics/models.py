@@ -345,11 +345,17 @@ class TagQuerySet(SlugQuerySet):
         return self.filter(Q(is_theme=True) | Exists(TaggedItem.objects.filter(tag=OuterRef("pk"))))
 
     def with_session_counts(self):
+        # Taggings of sessions are counted by their kind of record, without joining a million
+        # sessions (deleting a session deletes its taggings).
+        # The kind is named, not looked up, so that the queryset can be built before the
+        # database is reachable (a view's class attribute).
+        of_sessions = Q(
+            tagged_items__content_type__app_label="kb_sessions",
+            tagged_items__content_type__model="session",
+        )
         return (
             self.listed()
-            .annotate(
-                session_count=Count("tagged_items", filter=Q(tagged_items__session__isnull=False))
-            )
+            .annotate(session_count=Count("tagged_items", filter=of_sessions))
             .order_by("name")
         )
 

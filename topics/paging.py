@@ -1,5 +1,84 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from functools import cached_property
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
 from django.http import Http404
+from django.utils.formats import number_format
+
+
+class LargeListPaginator(Paginator):
+    """Pages of a list that may hold a million rows, without counting them all on every request.
+
+    Up to ``EXACT_UP_TO`` rows are counted exactly. Past that, PostgreSQL's planner estimate is
+    used and shown as "about N"; SQLite has no estimate, and the list says "more than N". Each
+    page fetches one row more than it shows, so whether a next page exists is always known."""
+
+    EXACT_UP_TO = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list.order_by()
+        counted = queryset[: self.EXACT_UP_TO + 1].count()
+        self.exact = counted <= self.EXACT_UP_TO
+        if self.exact:
+            return counted
+        return max(counted, planner_estimate(queryset))
+
+    @property
+    def count_label(self) -> str:
+        count = number_format(self.count, force_grouping=True)
+        if self.exact:
+            return count
+        if self.estimated:
+            return f"about {count}"
+        return f"more than {number_format(self.EXACT_UP_TO, force_grouping=True)}"
+
+    @property
+    def estimated(self) -> bool:
+        return not self.exact and self.count > self.EXACT_UP_TO + 1
+
+    @property
+    def num_pages_label(self) -> str:
+        if self.exact:
+            return number_format(self.num_pages, force_grouping=True)
+        prefix = "about" if self.estimated else "more than"
+        return f"{prefix} {number_format(self.num_pages, force_grouping=True)}"
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if int(number) < 1 or self.count <= self.EXACT_UP_TO:
+                raise
+            # Past an estimate the rows may still go on: the page itself tells.
+            return int(number)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        page = LargeListPage(rows[: self.per_page], number, self)
+        page.next_exists = len(rows) > self.per_page
+        return page
+
+
+class LargeListPage(Page):
+    def has_next(self) -> bool:
+        return self.next_exists
+
+
+def planner_estimate(queryset) -> int:
+    """How many rows PostgreSQL's planner expects ``queryset`` to give (0 elsewhere)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return 0
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def page_or_404(paginator: Paginator, request):
@@ -16,7 +95,10 @@ def page_or_404(paginator: Paginator, request):
 
 
 class FriendlyPaginationMixin:
-    """ListView pagination whose bad page numbers get page_or_404's messages."""
+    """ListView pagination whose bad page numbers get page_or_404's messages, on lists that
+    may grow to a million rows."""
+
+    paginator_class = LargeListPaginator
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)

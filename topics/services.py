@@ -12,6 +12,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from ccpcj_kb.pagecache import bulk_writes
+
 from .models import FormerSlug, Tag, TaggedItem, TaggingEvent, validate_tag_name
 
 MAX_TAG_LENGTH = Tag._meta.get_field("name").max_length
@@ -161,6 +163,11 @@ def merge_tags(*, keep: Tag, merged: list[Tag]) -> int:
 
     The merged tags' slugs become former slugs of ``keep``: their old addresses redirect, and
     fixtures that still name them land on ``keep`` instead of bringing them back."""
+    with bulk_writes():
+        return _merge_taggings(keep=keep, merged=merged)
+
+
+def _merge_taggings(*, keep: Tag, merged: list[Tag]) -> int:
     moved = 0
     others = [tag for tag in merged if tag.pk != keep.pk]
     for tagging in TaggedItem.objects.filter(tag__in=others).select_for_update():

@@ -1,5 +1,4 @@
 from django.contrib.sitemaps.views import sitemap
-from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,7 +23,7 @@ from .models import (
     SourceDocument,
     Tag,
 )
-from .paging import FriendlyPaginationMixin, page_or_404
+from .paging import FriendlyPaginationMixin, LargeListPaginator, page_or_404
 from .permalinks import FormerSlugRedirectMixin, redirect_from_former_slug
 from .reading import reading_of
 from .sitemaps import SITEMAPS
@@ -33,6 +32,22 @@ from .timeline import timeline_of
 from .voices import actors_on, statements_of
 
 SESSIONS_PER_PAGE = 20
+# Names listed on a record's page (its speakers, organisations) before "and N more".
+NAMES_LISTED = 100
+
+
+def paged_sessions(request, sessions) -> dict:
+    """A record's sessions, twenty a page: the context a page listing them needs."""
+    page = page_or_404(LargeListPaginator(sessions, SESSIONS_PER_PAGE), request)
+    return {"page_obj": page, "sessions": page.object_list}
+
+
+def first_names_of(records) -> dict:
+    """The first NAMES_LISTED of ``records`` (by name), and how many there are in all."""
+    listed = list(records.order_by("name")[: NAMES_LISTED + 1])
+    if len(listed) <= NAMES_LISTED:
+        return {"listed": listed, "total": len(listed)}
+    return {"listed": listed[:NAMES_LISTED], "total": records.count()}
 
 
 def citations_prefetch():
@@ -63,7 +78,7 @@ def theme_detail(request, slug):
         return redirect_from_former_slug(Tag, slug)
     tagged = Session.objects.tagged_with_all([tag])
     sessions = tagged.for_listing().by_meeting_newest_first()
-    page = page_or_404(Paginator(sessions, SESSIONS_PER_PAGE), request)
+    page = page_or_404(LargeListPaginator(sessions, SESSIONS_PER_PAGE), request)
     documents = Document.objects.filter(tagged_items__tag=tag).prefetch_related("issued_by")
     countries, organisations = actors_on(tagged)
     return render(
@@ -123,10 +138,10 @@ def document_detail(request, key):
         "topics/document_detail.html",
         {
             "document": document,
-            "sessions": sessions,
             "mentions": Mention.objects.summary_of(document),
             "related_documents": Document.objects.related_to(document),
             "follow": listings.of_document(document),
+            **paged_sessions(request, sessions),
         },
     )
 
@@ -139,14 +154,17 @@ class OrganisationListView(ExportableListMixin, FriendlyPaginationMixin, ListVie
 
 class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
     queryset = Organisation.objects.select_related("country", "parent").prefetch_related(
-        "children", "speakers", "documents", "programmes", citations_prefetch()
+        "children", "documents", "programmes", citations_prefetch()
     )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         organisation = self.object
         involving = Session.objects.involving(organisation)
-        context["sessions"] = involving.for_listing().by_meeting_newest_first()
+        context.update(
+            paged_sessions(self.request, involving.for_listing().by_meeting_newest_first())
+        )
+        context["speakers"] = first_names_of(organisation.speakers.all())
         context["timeline"] = timeline_of(
             involving,
             among=Session.objects.all(),
@@ -187,8 +205,6 @@ class CountryListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
 
 class CountryDetailView(FormerSlugRedirectMixin, DetailView):
     queryset = Country.objects.prefetch_related(
-        "speakers",
-        "organisations",
         "meetings",
         citations_prefetch(),
         Prefetch(
@@ -202,7 +218,10 @@ class CountryDetailView(FormerSlugRedirectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         country = self.object
-        context["sessions"] = country.sessions.for_listing().by_meeting_newest_first()
+        sessions = country.sessions.for_listing().by_meeting_newest_first()
+        context.update(paged_sessions(self.request, sessions))
+        context["speakers"] = first_names_of(country.speakers.all())
+        context["organisations"] = first_names_of(country.organisations.all())
         context["timeline"] = timeline_of(
             country.sessions.all(),
             among=Session.objects.all(),
@@ -257,7 +276,8 @@ class ProgrammeDetailView(FormerSlugRedirectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["sessions"] = self.object.sessions.for_listing().in_programme_order()
+        sessions = self.object.sessions.for_listing().in_programme_order()
+        context.update(paged_sessions(self.request, sessions))
         context["follow"] = listings.of_programme(self.object)
         return context
 

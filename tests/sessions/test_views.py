@@ -356,7 +356,7 @@ PAGE_QUERY_LIMITS = {
     "/meetings/": 3,
     "{meeting}": 7,
     "/speakers/": 2,
-    "{speaker}": 6,  # where it is mentioned: counts, sessions, paragraphs (three)
+    "{speaker}": 7,  # mentioned: counts, sessions, paragraphs (three); its sessions counted
     "/themes/": 2,
     "{theme}": 12,  # its timeline (two); who spoke on it: speakers, countries, organisations
     "/documents/": 3,  # and their issuers
@@ -367,8 +367,8 @@ PAGE_QUERY_LIMITS = {
     "{country}": 21,  # memberships, citations, passages; mentions 3; timeline 2; themes 5
     "/sources/": 1,
     "{source}": 8,
-    "/search/?q=restorative": 9,
-    "/search/?q=A/RES/900/7": 8,
+    "/search/?q=restorative": 11,  # two of them read the candidates ranked
+    "/search/?q=A/RES/900/7": 10,
 }
 
 

@@ -22,8 +22,11 @@ class SQLiteFullText:
 
     table = "topics_searchentry_fts"
 
-    def matches(self, phrases: list[tuple[str, ...]], *, names_only: bool = False) -> Q:
-        """Entries holding every phrase (a word is a phrase of one)."""
+    def matches(
+        self, phrases: list[tuple[str, ...]], *, names_only: bool = False, sessions: bool = True
+    ) -> Q:
+        """Entries holding every phrase (a word is a phrase of one); ``sessions=False`` when
+        only the other kinds are wanted (which only PostgreSQL's index tells apart)."""
         # The words are letters and digits only (language.WORD), so quoting cannot break out.
         expression = " AND ".join(f'"{" ".join(words)}"' for words in phrases)
         if names_only:
@@ -43,13 +46,26 @@ class SQLiteFullText:
         )
 
 
+OTHER_KINDS_DOCUMENT = (
+    """(CASE WHEN "topics_searchentry"."kind" <> 'session' """
+    """THEN "topics_searchentry"."document" END)"""
+)
+
+
 class PostgreSQLFullText:
     """The generated ``document`` tsvector (kb_english: unaccent, then the English stemmer),
     weighted A for the name, B for other names; pg_trgm over the vocabulary."""
 
-    def matches(self, phrases: list[tuple[str, ...]], *, names_only: bool = False):
+    def matches(
+        self, phrases: list[tuple[str, ...]], *, names_only: bool = False, sessions: bool = True
+    ):
         query = " && ".join("phraseto_tsquery('kb_english', %s)" for _ in phrases)
         vector = '"topics_searchentry"."document"'
+        if not sessions:
+            # The expression of the index of every kind but sessions (migration
+            # kb_sessions 0010_list_order_indexes): its statistics tell the planner how few of
+            # those hold the words.
+            vector = OTHER_KINDS_DOCUMENT
         if names_only:
             vector = f"ts_filter({vector}, '{{a,b}}')"
         return RawSQL(

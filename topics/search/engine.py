@@ -2,8 +2,11 @@
 
 Ranking, within each kind: the record's name is the query (0), holds it as a phrase (1) or holds
 every word (2); its text holds the phrase (3) or the words anywhere (4); newer records break
-ties. Kinds are shown best match first. A word that matches nothing is replaced by the closest
-indexed word; when the query found nothing, the suggestion's results are shown instead.
+ties. Kinds are shown best match first. Sessions may number a million: of each kind, only the
+newest ``RANKED_PER_KIND`` that match are ranked (for sessions, an index on the date finds them
+without reading the others), and a group that reached the limit says "more than". A word that
+matches nothing is replaced by the closest indexed word; when the query found nothing, the
+suggestion's results are shown instead.
 """
 
 import datetime
@@ -33,6 +36,9 @@ MAX_VALUE_LENGTH = 120
 PREVIEW_PER_KIND = 5
 PER_PAGE = 20
 MAX_PAGE = 10_000
+# The most records of one kind ranked: the newest that match (sessions may number a million).
+RANKED_PER_KIND = 1_000
+NEWEST_FIRST = [F("date").desc(nulls_last=True), F("id").desc()]
 EXACT, NAME_PHRASE, NAME_WORDS, TEXT_PHRASE, TEXT_WORDS = range(5)
 # How many letters a suggestion may differ by, for words of at least so many letters.
 TYPO_ALLOWANCE = [(8, 2), (4, 1)]
@@ -108,6 +114,8 @@ class Group:
     tier: int
     hits: list[Hit] = field(default_factory=list)
     page: int = 1
+    # Whether more records matched than were ranked (see RANKED_PER_KIND).
+    more: bool = False
     # Filled in by SearchLinks: every result of the kind, and its pages.
     more_url: str = ""
     previous_url: str = ""
@@ -120,6 +128,10 @@ class Group:
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.count / PER_PAGE))
+
+    @property
+    def count_label(self) -> str:
+        return f"more than {self.count:,}" if self.more else f"{self.count:,}"
 
 
 @dataclass
@@ -137,6 +149,11 @@ class Outcome:
     @property
     def total(self) -> int:
         return sum(group.count for group in self.groups)
+
+    @property
+    def total_label(self) -> str:
+        more = any(group.more for group in self.groups)
+        return f"more than {self.total:,}" if more else f"{self.total:,}"
 
     @property
     def counts(self) -> list[tuple[str, str, int]]:
@@ -162,9 +179,10 @@ class SearchLinks:
             self.params["q"] = outcome.suggestion.raw
         selected = self.params.get("kind")
         self.all_kinds = self.url(kind=None)
+        shown = {group.kind: group.count_label for group in outcome.groups}
         self.kinds = [
-            (label, count, self.url(kind=kind), kind == selected)
-            for kind, label, count in outcome.counts
+            (label, shown[kind], self.url(kind=kind), kind == selected)
+            for kind, label, _count in outcome.counts
         ]
         self.suggestion = (
             self.url(q=outcome.suggestion.raw, kind=selected) if outcome.suggestion else ""
@@ -205,7 +223,13 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         kind=Kind.DOCUMENT,
         object_id__in=Document.objects.filter(normalized_symbol__in=query.symbols).values("pk"),
     )
-    condition, tiers = _holding(query, engine), []
+    tiers = []
+
+    def condition(*, sessions: bool) -> Q:
+        """What sessions, or the other kinds of record, must hold to be found."""
+        held = _holding(query, engine, sessions=sessions)
+        return held | own_symbol if query.symbols else held
+
     if query.terms:
         phrases = [term.words for term in query.terms]
         tiers.append(
@@ -220,9 +244,19 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     if query.symbols:
         # The documents asked for by symbol, whatever the words; records citing them, with
         # the words.
-        condition |= own_symbol
         tiers.insert(0, When(own_symbol, then=EXACT))
-    ranked = entries.filter(condition).annotate(
+    # The candidates are read first: the full-text conditions name the entries' table, so
+    # inside a subquery they would refer to the outer query's rows.
+    candidates = list(
+        entries.filter(condition(sessions=True), kind=Kind.SESSION)
+        .order_by(*NEWEST_FIRST)
+        .values_list("id", flat=True)[:RANKED_PER_KIND]
+    )
+    others = entries.filter(condition(sessions=False), ~Q(kind=Kind.SESSION)).annotate(
+        newest=Window(RowNumber(), partition_by=[F("kind")], order_by=NEWEST_FIRST)
+    )
+    candidates += others.filter(newest__lte=RANKED_PER_KIND).values_list("id", flat=True)
+    ranked = SearchEntry.objects.filter(id__in=candidates).annotate(
         tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField())
     )
     ranked = ranked.annotate(
@@ -248,6 +282,7 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     for row in rows:
         group = groups.setdefault(row["kind"], Group(row["kind"], row["in_kind"], row["tier"]))
         group.tier = min(group.tier, row["tier"])
+        group.more = row["in_kind"] >= RANKED_PER_KIND
     if narrowing.kind and narrowing.page > 1:
         pages = groups[narrowing.kind].pages if narrowing.kind in groups else 1
         if narrowing.page > pages:
@@ -275,13 +310,14 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     return outcome
 
 
-def _holding(query: Query, engine) -> Q:
-    """Entries holding every word and phrase of ``query`` and citing every symbol it names."""
+def _holding(query: Query, engine, *, sessions: bool = True) -> Q:
+    """Entries holding every word and phrase of ``query`` and citing every symbol it names
+    (``sessions=False`` when only the other kinds of record are wanted)."""
     condition = Q()
     for symbol in query.symbols:
         condition &= Q(symbols__contains=f"|{symbol}|")
     if query.terms:
-        condition &= engine.matches([term.words for term in query.terms])
+        condition &= engine.matches([term.words for term in query.terms], sessions=sessions)
     return condition
 
 
@@ -405,9 +441,10 @@ def _speakers(rows, highlighter, user):
 
 def _note_takers(rows, highlighter, user):
     noted: dict[str, list] = {}
-    for name, organisation in Session.objects.exclude(note_taker="").values_list(
-        "note_taker", "note_taker_organisation__name"
-    ):
+    # The sessions of the people shown, found by name through its index (there may be a
+    # million sessions with a note-taker).
+    shown = Session.objects.filter(note_taker__in=[row["title"] for row in rows])
+    for name, organisation in shown.values_list("note_taker", "note_taker_organisation__name"):
         noted.setdefault(key(name), []).append(organisation)
     hits = []
     for row in rows:

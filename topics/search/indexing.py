@@ -489,15 +489,15 @@ _state = threading.local()
 
 
 @contextmanager
-def deferred():
+def deferred(*, needed: Callable[[], bool] = lambda: True):
     """Index nothing record by record while many are written (the loader), then rebuild the
-    whole index once they are."""
+    whole index once they are (unless ``needed()`` then says nothing was written)."""
     _state.paused = _paused() + 1
     try:
         yield
     finally:
         _state.paused -= 1
-    if not _paused():
+    if not _paused() and needed():
         rebuild()
 
 

@@ -9,7 +9,7 @@ the snippets here stem with the same two algorithms, so what is highlighted is w
 import html
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 from django.utils.html import escape
@@ -122,7 +122,13 @@ _STEMMERS = (snowballstemmer.stemmer("english"), snowballstemmer.stemmer("porter
 def key(text: str) -> str:
     """What an exact match compares: "Viet Nam", "viet nam" and "VIET-NAM" are one key, and
     so are "Femicide" and "femicides"."""
-    return " ".join(_STEMMERS[0].stemWord(word) for word in words(text))
+    return " ".join(_english_stem(word) for word in words(text))
+
+
+# Stemming is pure Python and slow; the same few thousand words come back again and again.
+@lru_cache(maxsize=100_000)
+def _english_stem(word: str) -> str:
+    return _STEMMERS[0].stemWord(word)
 
 
 @cache

@@ -104,6 +104,8 @@ class SearchEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "search entries"
+        # On PostgreSQL, migration 0009 adds an index on (kind, date DESC NULLS LAST, id DESC),
+        # which finds the newest matching sessions without reading every match (engine.py).
         indexes = [models.Index(fields=["kind", "object_id"])]
 
     def __str__(self):

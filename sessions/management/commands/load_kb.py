@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from ccpcj_kb.pagecache import bulk_writes
 from sessions.fixtures import FixtureError
 from sessions.services import load_knowledge_base
 from topics.search.indexing import deferred
+from topics.search.models import SearchEntry
 
 
 class Command(BaseCommand):
@@ -27,10 +29,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, directory, prefer_fixtures, verbosity, **options):
+        report = None
+
+        def index_needed() -> bool:
+            # Also when nothing changed but the index is empty (a database migrated to a new
+            # index), so it is searchable after `make run`; never again over a million
+            # unchanged sessions.
+            unchanged = report is not None and report.unchanged_fixtures
+            return not unchanged or not SearchEntry.objects.exists()
+
         try:
-            # The search index is rebuilt once at the end, also when nothing changed, so a
-            # database migrated to a new index is searchable after `make run`.
-            with deferred():
+            # The stored pages are invalidated once, after the index.
+            with bulk_writes(), deferred(needed=index_needed):
                 report = load_knowledge_base(directory=directory, prefer_fixtures=prefer_fixtures)
         except FixtureError as error:
             raise CommandError(f"Nothing was loaded. {error}") from None

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from ccpcj_kb.pagecache import invalidate
 from sessions.backup import (
     BackupError,
     backup_database,
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             )
             self.report(f"Saved the database as it was to {saved} ({human_size(saved)}).")
             restore_database(connection=connection, path=file)
+            invalidate(database)
         except BackupError as error:
             raise CommandError(f"Nothing was restored. {error}") from None
         self.report(f"Restored {connection.display_name} database {name} from {file}.")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from ccpcj_kb.pagecache import bulk_writes
 from topics.search.indexing import rebuild
 
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, verbosity, **options):
-        entries = rebuild()
+        with bulk_writes():  # search results pages change with the index
+            entries = rebuild()
         if verbosity:
             self.stdout.write(self.style.SUCCESS(f"Indexed {entries} records for search."))

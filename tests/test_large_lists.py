@@ -1,0 +1,62 @@
+"""Lists that may hold a million rows are not counted in full on every request: past a limit
+the count is PostgreSQL's estimate, shown as "about N", or on SQLite "more than N"; paging on
+still works to the last row."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from sessions import views
+from sessions.models import Session
+from topics.paging import LargeListPaginator
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_limit(monkeypatch):
+    """The shipped 14 sessions stand in for a million: counted exactly up to 5 only, and
+    listed 4 a page."""
+    monkeypatch.setattr(LargeListPaginator, "EXACT_UP_TO", 5)
+    monkeypatch.setattr(views, "SESSIONS_PER_PAGE", 4)
+
+
+def test_a_short_list_is_counted_exactly(client):
+    page = client.get("/sessions/").content.decode()
+    assert f"<strong>{Session.objects.count()}</strong> sessions" in page
+
+
+def test_a_long_list_says_its_count_is_an_estimate(client, small_limit):
+    page = client.get("/sessions/").content.decode()
+    if connection.vendor == "postgresql":
+        assert re.search(r"<strong>about \d+</strong> sessions", page)
+    else:
+        assert "<strong>more than 5</strong> sessions" in page
+    assert re.search(r"Page 1 of (about|more than) \d+", page)
+
+
+def test_every_row_is_reached_by_following_next(client, small_limit):
+    total = Session.objects.count()
+    listed, url = 0, "/sessions/"
+    for _ in range(total):
+        response = client.get(url)
+        listed += len(response.context["sessions"])
+        following = re.search(r'href="\?page=(\d+)" rel="next"', response.content.decode())
+        if not following:
+            break
+        url = f"/sessions/?page={following.group(1)}"
+    assert listed == total
+
+
+def test_a_page_past_the_end_is_a_404_naming_the_pages(client, small_limit):
+    response = client.get("/sessions/", {"page": 500})
+    assert response.status_code == 404
+
+
+def test_past_a_limit_the_filters_count_the_newest_sessions_and_say_so(client, monkeypatch):
+    monkeypatch.setattr(views, "FACET_SESSIONS", 5)
+    response = client.get("/sessions/")
+    assert "how many of the 5 newest of these sessions" in response.content.decode()
+    kinds = next(facet for facet in response.context["facets"] if facet.name == "kind")
+    assert sum(option.count for option in kinds.options) == 5
