@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from sessions.markdown import render_markdown
 from sessions.models import Session
@@ -112,3 +112,33 @@ def test_the_home_page_counts_the_generated_sessions_at_once(client):
     assert (
         f"<strong>{Session.objects.count()}</strong> sessions" in client.get("/").content.decode()
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's bulk load")
+def test_the_schema_is_whole_again_after_a_bulk_load():
+    """The constraints and indexes dropped while rows are copied are all made again, the same,
+    and the foreign keys check the rows again."""
+
+    def schema():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+                FROM pg_constraint
+                WHERE conrelid::regclass::text LIKE ANY(ARRAY['kb_%', 'topics_%'])
+                UNION ALL
+                SELECT indrelid::regclass::text, indexrelid::regclass::text,
+                       pg_get_indexdef(indexrelid)
+                FROM pg_index WHERE indrelid::regclass::text LIKE ANY(ARRAY['kb_%', 'topics_%'])
+                ORDER BY 1, 2, 3
+                """
+            )
+            return cursor.fetchall()
+
+    before = schema()
+    generate(10)
+    assert schema() == before
+    session = generated_sessions().first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=session.pk).update(meeting_id=10**9)
+        connection.check_constraints()
