@@ -210,17 +210,19 @@ class Material:
 
 @dataclass
 class Table:
-    """A table written in bulk: the columns each row gives, then every other column's default
-    (so a field added to the model later needs nothing here)."""
+    """A table written in bulk: the columns each row gives (fields, then ``unmodelled``
+    columns), then every other column's default (so a field added to the model later needs
+    nothing here)."""
 
     model: type[models.Model]
     given: list[str]
+    unmodelled: list[str] = field(default_factory=list)
     rows: list[tuple] = field(default_factory=list)
 
     def __post_init__(self):
         fields = self.model._meta.concrete_fields
         by_attname = {f.attname: f for f in fields}
-        self.columns = [by_attname[name].column for name in self.given]
+        self.columns = [by_attname[name].column for name in self.given] + self.unmodelled
         rest = [f for f in fields if f.attname not in self.given and not f.primary_key]
         self.columns += [f.column for f in rest]
         self.defaults = tuple(f.get_db_prep_save(_default(f), connection) for f in rest)
@@ -319,6 +321,84 @@ class Ids:
         return first
 
 
+class Vectors:
+    """Session entries' tsvectors, worked out here as PostgreSQL's trigger would compute them
+    (topics migration 0013), so the database only reads them: computing a note's vector is most
+    of the cost of writing it. The words of each distinct piece of text (a sentence, a title, a
+    name) are read from PostgreSQL once, with how many positions the piece takes; an entry's
+    vector is its pieces' words, each moved on by the positions before it, and each column's
+    by the highest position of the columns before it, as ``||`` does. An entry with a piece not
+    read beforehand, or too long for the exact rules of long vectors, is left to the trigger."""
+
+    # A word no text holds: its position tells how many positions the text before it takes.
+    END = "zqxfragmentend"
+    ENTRY = re.compile(r"('(?:[^']|'')*'):([0-9,]+)")
+    # Beyond these, PostgreSQL drops or clamps positions (MAXNUMPOS, MAXENTRYPOS).
+    MOST_POSITIONS, HIGHEST_POSITION = 255, 16_000
+
+    def __init__(self):
+        # A piece's words ("'lexeme':") and their positions, how many positions it takes, its
+        # highest position, and how often its most repeated word occurs.
+        self.pieces: dict[str, tuple[tuple[str, ...], tuple[int, ...], int, int, int]] = {}
+        # "12C" for every position and weight: looked up rather than formatted, word by word.
+        self.marks = {
+            weight: [f"{position}{weight}" for position in range(self.HIGHEST_POSITION + 1)]
+            for weight in "ABCD"
+        }
+
+    def read(self, texts) -> None:
+        texts = sorted(set(texts) - self.pieces.keys())
+        with connection.cursor() as cursor:
+            for first in range(0, len(texts), 5_000):
+                cursor.execute(
+                    "SELECT text, to_tsvector('kb_english', text || ' ' || %s)::text "
+                    "FROM unnest(%s::text[]) AS text",
+                    [self.END, texts[first : first + 5_000]],
+                )
+                for text, vector in cursor.fetchall():
+                    lexemes, positions, length, repeated = [], [], 0, 0
+                    for lexeme, places in self.ENTRY.findall(vector):
+                        if lexeme == f"'{self.END}'":
+                            length = int(places) - 1
+                            continue
+                        places = [int(place) for place in places.split(",")]
+                        lexemes += [f"{lexeme}:"] * len(places)
+                        positions += places
+                        repeated = max(repeated, len(places))
+                    self.pieces[text] = (
+                        tuple(lexemes),
+                        tuple(positions),
+                        length,
+                        max(positions, default=0),
+                        repeated,
+                    )
+
+    def vector(self, columns: list[tuple[str, list[str]]]) -> str | None:
+        """The vector of an entry whose columns, each with its weight, are made of pieces
+        joined by spaces; None where the trigger must compute it."""
+        entries, highest, repeated = [], 0, 0
+        for weight, pieces in columns:
+            offset, column_highest, marks = highest, highest, self.marks[weight].__getitem__
+            for piece in pieces:
+                known = self.pieces.get(piece)
+                if known is None:
+                    return None
+                lexemes, positions, length, piece_highest, piece_repeated = known
+                if piece_highest + offset > self.HIGHEST_POSITION:
+                    return None
+                if lexemes:
+                    # map() all the way: a note has hundreds of words.
+                    entries += map(str.__add__, lexemes, map(marks, map(offset.__add__, positions)))
+                    column_highest = max(column_highest, piece_highest + offset)
+                    repeated += piece_repeated
+                offset += length
+            highest = column_highest
+        # A bound on any word's positions: a word's count in a piece is at most the piece's most.
+        if repeated > self.MOST_POSITIONS:
+            return None
+        return " ".join(entries)
+
+
 def by_name(record) -> str:
     return record.name
 
@@ -338,7 +418,11 @@ class Generator:
         self.material = material
         self.ids = Ids()
         self.writer = Writer()
-        self.entries = Table(SearchEntry, ["id", *SEARCH_COLUMNS])
+        # On PostgreSQL, session entries are written with their vectors (see Vectors).
+        self.vectors = Vectors() if connection.vendor == "postgresql" else None
+        self.entries = Table(
+            SearchEntry, ["id", *SEARCH_COLUMNS], ["document"] if self.vectors else []
+        )
         self.words: Counter = Counter()
         # Sentences, titles and names sessions were made of, and how often: their words are
         # counted once at the end.
@@ -361,6 +445,7 @@ class Generator:
             self.make_speakers()
             self.make_meetings()
             self.flush_entries()
+            self.read_vector_pieces()
             made = 0
             while made < self.total:
                 chunk = min(SESSIONS_PER_CHUNK, self.total - made)
@@ -390,12 +475,34 @@ class Generator:
             self.words.update(entry.vocabulary)
         values = [getattr(entry, name) for name in SEARCH_COLUMNS]
         values[-1] = _date(entry.date)
+        if self.vectors:
+            values.append(None)  # computed by the trigger
         self.entries.rows.append((self.ids.take(SearchEntry), *values))
         if len(self.entries.rows) >= 10_000:
             self.flush_entries()
 
     def flush_entries(self) -> None:
         self.writer.write(self.entries)
+
+    def read_vector_pieces(self) -> None:
+        """The words of every sentence, title and name sessions are made of (see Vectors)."""
+        if not self.vectors:
+            return
+        self.writer.wait()  # the connection is free
+        names = [
+            *(str(speaker) for speaker in self.speakers),
+            *indexing._names(*self.organisations),
+            *(country.name for country in self.countries),
+            *(tag.name for tag in self.tags),
+            *(name for name, _organisation in self.note_takers),
+        ]
+        self.vectors.read(
+            [
+                *(sentence.indexed for sentence in self.sentences),
+                *(title_index for _text, _slug, title_index, _keys in self.title_pool()),
+                *(self.indexed_name(name) for name in names),
+            ]
+        )
 
     def prepare_sentences(self) -> None:
         """A pool of sentences (the shipped ones, and new ones mixing their halves), each with
@@ -823,22 +930,27 @@ class Generator:
                     *(symbol for s in sentences for symbol in s.symbols),
                 ]
             )
-            related_index = " ".join(filter(None, (self.indexed_name(n) for n in related)))
-            self.entries.rows.append(
-                (
-                    self.ids.take(SearchEntry),
-                    Kind.SESSION,
-                    session_id,
-                    title,
-                    title_index,
-                    "",
-                    " ".join(s.indexed for s in sentences),
-                    related_index,
-                    title_keys,
-                    symbols,
-                    _date(date),
-                )
+            related_pieces = list(filter(None, (self.indexed_name(n) for n in related)))
+            body_pieces = [s.indexed for s in sentences]
+            entry = (
+                self.ids.take(SearchEntry),
+                Kind.SESSION,
+                session_id,
+                title,
+                title_index,
+                "",
+                " ".join(body_pieces),
+                " ".join(related_pieces),
+                title_keys,
+                symbols,
+                _date(date),
             )
+            if self.vectors:
+                vector = self.vectors.vector(
+                    [("A", [title_index]), ("C", body_pieces), ("D", related_pieces)]
+                )
+                entry += (vector,)
+            self.entries.rows.append(entry)
             # Counted by what the words come from; a word in two of them counts twice.
             self.word_sources.update(sentences)
             self.word_sources[title] += 1

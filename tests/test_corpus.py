@@ -142,3 +142,28 @@ def test_the_schema_is_whole_again_after_a_bulk_load():
     with pytest.raises(IntegrityError), transaction.atomic():
         Session.objects.filter(pk=session.pk).update(meeting_id=10**9)
         connection.check_constraints()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's tsvectors")
+def test_the_vectors_written_with_session_entries_are_those_postgresql_computes():
+    """With the trigger that computes vectors off, every generated session's is still there,
+    and the same as PostgreSQL's own."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE topics_searchentry DISABLE TRIGGER topics_searchentry_document")
+    generate(60)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*), count(*) FILTER (WHERE document IS DISTINCT FROM (
+                       setweight(to_tsvector('kb_english', name), 'A')
+                       || setweight(to_tsvector('kb_english', aliases), 'B')
+                       || setweight(to_tsvector('kb_english', body), 'C')
+                       || setweight(to_tsvector('kb_english', related), 'D')))
+            FROM topics_searchentry
+            WHERE kind = 'session' AND object_id IN (SELECT id FROM kb_sessions_session
+                                                     WHERE slug LIKE 'gen-%%')
+            """
+        )
+        sessions, different = cursor.fetchone()
+    assert sessions == 60
+    assert different == 0
