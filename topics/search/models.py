@@ -1,8 +1,8 @@
 """The search index: one row per searchable record, and the vocabulary typos are checked against.
 
 The rows are kept in step with the records by ``topics.search.indexing``. On SQLite an FTS5 table
-mirrors the text columns (through triggers); on PostgreSQL a generated tsvector column holds them,
-both created by the migration, so neither appears here.
+mirrors the text columns (through triggers); on PostgreSQL a tsvector column, kept by a trigger,
+holds them (migrations 0008 and 0013), so neither appears here.
 """
 
 from django.apps import apps
