@@ -32,6 +32,14 @@ from .timezones import place_of, utc_offset, validate_time_zone, zone_of
 # How much what two sessions share says they belong together: a speaker or a resolution in
 # common says more than a theme, which many sessions carry.
 RELATED_WEIGHTS = {"shared_speakers": 3, "shared_documents": 3, "shared_themes": 2}
+# How many of the newest sessions sharing a kind of record "related" weighs (see related_to).
+RELATED_CANDIDATES = 500
+
+
+def newest(links: models.QuerySet, session_column: str) -> models.QuerySet:
+    """The sessions of the newest ``RELATED_CANDIDATES`` of ``links`` (rows naming a session
+    in ``session_column``), newest by id: what a bounded "related" weighs."""
+    return links.order_by(f"-{session_column}").values(session_column)[:RELATED_CANDIDATES]
 
 
 def taggings_prefetch():
@@ -228,27 +236,42 @@ class SessionQuerySet(SlugQuerySet):
     def related_to(self, session: "Session", *, limit: int = 5):
         """Up to ``limit`` other sessions sharing the most speakers, resolutions and themes
         with ``session`` (weighted by ``RELATED_WEIGHTS``), each with what it shares; one
-        query, however many sessions there are."""
+        query, however many sessions there are. Only the newest ``RELATED_CANDIDATES``
+        sessions sharing each kind of record are weighed: a theme may be shared by a million.
+        What ``session`` links to is read from its prefetched appearances, documents and
+        tagged items where its page has them."""
         session_type = ContentType.objects.get_for_model(self.model)
-        themes = TaggedItem.objects.filter(
-            content_type=session_type, object_id=session.pk, tag__is_theme=True
-        ).values("tag")
-        speakers = Appearance.objects.filter(session=session).values("speaker")
-        documents = self.model.documents.through.objects.filter(session=session).values("document")
-        related = self.exclude(pk=session.pk).annotate(
-            shared_themes=count_of(
-                TaggedItem.objects.filter(
-                    content_type=session_type, object_id=OuterRef("pk"), tag__in=themes
-                )
-            ),
-            shared_speakers=count_of(
-                Appearance.objects.filter(session=OuterRef("pk"), speaker__in=speakers)
-            ),
-            shared_documents=count_of(
-                self.model.documents.through.objects.filter(
-                    session=OuterRef("pk"), document__in=documents
-                )
-            ),
+        # Ids, not subqueries: the planner then knows how many sessions share each.
+        taggings = getattr(session, "tagging_list", None)  # see taggings_prefetch
+        if taggings is None:
+            taggings = TaggedItem.objects.filter(
+                content_type=session_type, object_id=session.pk
+            ).select_related("tag")
+        themes = [item.tag_id for item in taggings if item.tag.is_theme]
+        speakers = [appearance.speaker_id for appearance in session.appearances.all()]
+        documents = [document.pk for document in session.documents.all()]
+        sharing_themes = TaggedItem.objects.filter(content_type=session_type, tag__in=themes)
+        sharing_speakers = Appearance.objects.filter(speaker__in=speakers)
+        sharing_documents = self.model.documents.through.objects.filter(document__in=documents)
+        # One list of candidates (a union), which the planner looks up by id, where three
+        # alternatives ("or") would have it read every session.
+        candidates = [
+            self.filter(pk__in=newest(links, column)).order_by().values("pk")
+            for links, column in [
+                (sharing_themes, "object_id"),
+                (sharing_speakers, "session_id"),
+                (sharing_documents, "session_id"),
+            ]
+        ]
+        candidates = candidates[0].union(*candidates[1:])
+        related = (
+            self.filter(pk__in=candidates)
+            .exclude(pk=session.pk)
+            .annotate(
+                shared_themes=count_of(sharing_themes.filter(object_id=OuterRef("pk"))),
+                shared_speakers=count_of(sharing_speakers.filter(session=OuterRef("pk"))),
+                shared_documents=count_of(sharing_documents.filter(session=OuterRef("pk"))),
+            )
         )
         score = sum(F(name) * weight for name, weight in RELATED_WEIGHTS.items())
         return (
