@@ -15,6 +15,7 @@ from taggit.managers import TaggableManager
 
 from topics.mentions import Vocabulary, store_mentions
 from topics.models import (
+    RELATED_CANDIDATES,
     Citation,
     Country,
     Document,
@@ -32,8 +33,6 @@ from .timezones import place_of, utc_offset, validate_time_zone, zone_of
 # How much what two sessions share says they belong together: a speaker or a resolution in
 # common says more than a theme, which many sessions carry.
 RELATED_WEIGHTS = {"shared_speakers": 3, "shared_documents": 3, "shared_themes": 2}
-# How many of the newest sessions sharing a kind of record "related" weighs (see related_to).
-RELATED_CANDIDATES = 500
 
 
 def newest(links: models.QuerySet, session_column: str) -> models.QuerySet:

@@ -30,6 +30,10 @@ from .symbols import (
     try_normalize_symbol,
 )
 
+# How many of the newest sessions sharing a record "related" lists weigh: a theme, or a resolution,
+# may be shared by a million.
+RELATED_CANDIDATES = 500
+
 
 def count_of(rows: models.QuerySet) -> Coalesce:
     """How many ``rows`` there are, as an expression for ``annotate`` (0 for none)."""
@@ -716,24 +720,32 @@ class DocumentQuerySet(SlugQuerySet):
     def related_to(self, document: "Document", *, limit: int = 5):
         """Up to ``limit`` other documents most often cited by the same sessions as
         ``document`` (counting twice) or sharing its themes, each with what it shares; one
-        query."""
+        query. Of the sessions citing ``document`` (a million may), the newest
+        ``RELATED_CANDIDATES`` are weighed."""
         citing = self.model.sessions.through
-        sessions = citing.objects.filter(document=document).values("session")
+        sessions = (
+            citing.objects.filter(document=document)
+            .order_by("-session_id")
+            .values("session_id")[:RELATED_CANDIDATES]
+        )
         document_type = ContentType.objects.get_for_model(self.model)
         themes = TaggedItem.objects.filter(
             content_type=document_type, object_id=document.pk, tag__is_theme=True
         ).values("tag")
+        cited_together = citing.objects.filter(session__in=sessions)
+        sharing_themes = TaggedItem.objects.filter(content_type=document_type, tag__in=themes)
+        candidates = (
+            self.filter(pk__in=cited_together.values("document"))
+            .order_by()
+            .values("pk")
+            .union(self.filter(pk__in=sharing_themes.values("object_id")).order_by().values("pk"))
+        )
         return (
-            self.exclude(pk=document.pk)
+            self.filter(pk__in=candidates)
+            .exclude(pk=document.pk)
             .annotate(
-                shared_sessions=count_of(
-                    citing.objects.filter(document=OuterRef("pk"), session__in=sessions)
-                ),
-                shared_themes=count_of(
-                    TaggedItem.objects.filter(
-                        content_type=document_type, object_id=OuterRef("pk"), tag__in=themes
-                    )
-                ),
+                shared_sessions=count_of(cited_together.filter(document=OuterRef("pk"))),
+                shared_themes=count_of(sharing_themes.filter(object_id=OuterRef("pk"))),
             )
             .annotate(score=F("shared_sessions") * 2 + F("shared_themes"))
             .filter(score__gt=0)
