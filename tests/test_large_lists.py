@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 
 from sessions import views
 from sessions.models import Session
+from topics.models import Tag
 from topics.paging import LargeListPaginator
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +62,26 @@ def test_past_a_limit_the_filters_count_the_newest_sessions_and_say_so(client, m
     assert "how many of the 5 newest of these sessions" in response.content.decode()
     kinds = next(facet for facet in response.context["facets"] if facet.name == "kind")
     assert sum(option.count for option in kinds.options) == 5
+
+
+def test_the_home_page_counts_exactly_what_is_small(client):
+    page = client.get("/").content.decode()
+    assert f"<strong>{Session.objects.count()}</strong> sessions" in page
+    assert "more than" not in page and "about" not in page.split('class="counts"')[1][:600]
+
+
+def test_the_home_page_does_not_count_a_large_table_or_theme_in_full(client, small_limit):
+    """Past the limit a table's total is PostgreSQL's estimate, shown as "about N" (SQLite
+    counts), and a theme's count stops, shown as "more than N"."""
+    themes = Tag.objects.themes().annotate(uses=Count("tagged_items")).order_by("-uses")
+    busiest = themes.first()
+    assert busiest.uses > 5
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE kb_sessions_session")
+    page = client.get("/").content.decode()
+    if connection.vendor == "postgresql":
+        assert f"<strong>about {Session.objects.count()}</strong> sessions" in page
+    else:
+        assert f"<strong>{Session.objects.count()}</strong> sessions" in page
+    assert re.search(rf"{busiest.name} <span class=\"count\">\(more than 5\)</span>", page)

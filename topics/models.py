@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -363,6 +364,20 @@ class TagQuerySet(SlugQuerySet):
             .order_by("name")
         )
 
+    def with_session_counts_up_to(self, most: int):
+        """Like ``with_session_counts``, but each count stops past ``most`` (it is then
+        ``most + 1``): a theme a million sessions carry costs no more than one on ``most``."""
+        # A LIMIT inside a count, which Django's expressions do not say.
+        capped = RawSQL(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TaggedItem._meta.db_table} AS tagging "
+            f"WHERE tagging.tag_id = {Tag._meta.db_table}.id AND tagging.content_type_id = "
+            "(SELECT id FROM django_content_type WHERE app_label = %s AND model = %s) "
+            "LIMIT %s) AS counted",
+            ["kb_sessions", "session", most + 1],
+            output_field=models.IntegerField(),
+        )
+        return self.listed().annotate(session_count=capped).order_by("name")
+
     def most_used(self):
         return self.listed().annotate(uses=Count("tagged_items")).order_by("-uses", "name")
 
@@ -423,7 +438,12 @@ class TaggedItem(GenericTaggedItemBase):
                 fields=["content_type", "object_id", "tag"], name="one_tagging_per_record_and_tag"
             )
         ]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # A tag's records of one kind, read from the index alone: what counting a theme's
+            # sessions, and listing them, need when a million carry it.
+            models.Index(fields=["tag", "content_type", "object_id"], name="taggings_of_tag"),
+        ]
 
     def can_be_removed_by(self, user) -> bool:
         """Only the person who added a tag removes it from the site, while their role allows."""

@@ -81,6 +81,21 @@ def planner_estimate(queryset) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+def table_estimates(models) -> dict:
+    """PostgreSQL's estimate of how many rows each model's table holds, kept by ANALYZE and
+    autovacuum (none elsewhere, nor for a table never analysed)."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return {}
+    tables = {model._meta.db_table: model for model in models}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples FROM pg_class WHERE oid = ANY(%s::regclass[])",
+            [list(tables)],
+        )
+        return {tables[name]: int(rows) for name, rows in cursor.fetchall() if rows >= 0}
+
+
 def page_or_404(paginator: Paginator, request):
     """The requested page, or a 404 that says which pages exist."""
     number = request.GET.get("page") or 1
