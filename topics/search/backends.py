@@ -18,24 +18,23 @@ LENGTH_SLACK = 2
 
 
 class SQLiteFullText:
-    """FTS5 over the index's text columns (see the migration): Porter stemming, accents gone."""
+    """FTS5 over the index's text columns (migration 0008): Porter stemming, accents gone; a
+    second FTS5 index holds every kind but sessions (migration 0014)."""
 
     table = "topics_searchentry_fts"
+    other_kinds_table = "topics_searchentry_fts_others"
 
     def matches(
         self, phrases: list[tuple[str, ...]], *, names_only: bool = False, sessions: bool = True
     ) -> Q:
         """Entries holding every phrase (a word is a phrase of one); ``sessions=False`` when
-        only the other kinds are wanted (which only PostgreSQL's index tells apart)."""
+        only the other kinds are wanted: their own index reads none of the sessions'."""
         # The words are letters and digits only (language.WORD), so quoting cannot break out.
         expression = " AND ".join(f'"{" ".join(words)}"' for words in phrases)
         if names_only:
             expression = f"{{name aliases}} : ({expression})"
-        return Q(
-            id__in=RawSQL(
-                f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [expression]
-            )
-        )
+        table = self.table if sessions else self.other_kinds_table
+        return Q(id__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]))
 
     def candidates(self, word: str) -> list[tuple[str, int]]:
         """Indexed words about as long as ``word``, to rank by edit distance."""
