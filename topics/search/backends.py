@@ -11,10 +11,13 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
 
-from .models import SearchWord
+from .models import SearchEntry, SearchWord
 
 # How far a suggestion's length may be from the misspelt word's.
 LENGTH_SLACK = 2
+# SQLite: up to how many entries are checked one by one for a phrase, rather than through the
+# whole index.
+LOOKED_UP_ONE_BY_ONE = 200
 
 
 class SQLiteFullText:
@@ -29,12 +32,32 @@ class SQLiteFullText:
     ) -> Q:
         """Entries holding every phrase (a word is a phrase of one); ``sessions=False`` when
         only the other kinds are wanted: their own index reads none of the sessions'."""
-        # The words are letters and digits only (language.WORD), so quoting cannot break out.
-        expression = " AND ".join(f'"{" ".join(words)}"' for words in phrases)
+        expression = self._expression(phrases)
         if names_only:
             expression = f"{{name aliases}} : ({expression})"
         table = self.table if sessions else self.other_kinds_table
         return Q(id__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]))
+
+    @staticmethod
+    def _expression(phrases: list[tuple[str, ...]]) -> str:
+        # The words are letters and digits only (language.WORD), so quoting cannot break out.
+        return " AND ".join(f'"{" ".join(words)}"' for words in phrases)
+
+    def holding(self, phrases: list[tuple[str, ...]], ids: list[int]) -> list[int]:
+        """Which of the entries ``ids`` hold every phrase: a few are looked up one by one,
+        more through the whole index (looking up one costs about 1/200 of reading it)."""
+        if len(ids) > LOOKED_UP_ONE_BY_ONE:
+            found = self.matches(phrases)
+        else:
+            placeholders = ", ".join(["%s"] * len(ids))
+            found = Q(
+                id__in=RawSQL(
+                    f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s "
+                    f"AND rowid IN ({placeholders})",
+                    [self._expression(phrases), *ids],
+                )
+            )
+        return list(SearchEntry.objects.filter(found, id__in=ids).values_list("id", flat=True))
 
     def candidates(self, word: str) -> list[tuple[str, int]]:
         """Indexed words about as long as ``word``, to rank by edit distance."""
@@ -71,6 +94,14 @@ class PostgreSQLFullText:
             f"{vector} @@ ({query})",
             [" ".join(words) for words in phrases],
             output_field=BooleanField(),
+        )
+
+    def holding(self, phrases: list[tuple[str, ...]], ids: list[int]) -> list[int]:
+        """Which of the entries ``ids`` hold every phrase, reading only their vectors."""
+        return list(
+            SearchEntry.objects.filter(self.matches(phrases), id__in=ids).values_list(
+                "id", flat=True
+            )
         )
 
     def candidates(self, word: str) -> list[tuple[str, int]]:

@@ -12,9 +12,11 @@ suggestion's results are shown instead.
 import datetime
 import math
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models import Case, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import Lower, RowNumber
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
@@ -43,6 +45,8 @@ EXACT, NAME_PHRASE, NAME_WORDS, TEXT_PHRASE, TEXT_WORDS = range(5)
 # How many letters a suggestion may differ by, for words of at least so many letters.
 TYPO_ALLOWANCE = [(8, 2), (4, 1)]
 SUGGESTIONS_TRIED = 3
+# How many rows of each kind are first looked at for the query as a phrase (then the others).
+PHRASE_CHECKED_FIRST = 20
 
 
 class PageError(ValueError):
@@ -219,32 +223,22 @@ def search(query: Query, narrowing: Narrowing, user) -> Outcome:
 def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     engine = full_text()
     outcome = Outcome(query)
-    own_symbol = Q(
-        kind=Kind.DOCUMENT,
-        object_id__in=Document.objects.filter(normalized_symbol__in=query.symbols).values("pk"),
+    # The documents asked for by symbol, whatever the words; records citing them, with the words.
+    own_documents = dict(
+        Document.objects.filter(normalized_symbol__in=query.symbols).values_list(
+            "pk", "normalized_symbol"
+        )
+        if query.symbols
+        else ()
     )
-    tiers = []
 
     def condition(*, sessions: bool) -> Q:
         """What sessions, or the other kinds of record, must hold to be found."""
         held = _holding(query, engine, sessions=sessions)
-        return held | own_symbol if query.symbols else held
+        if own_documents:
+            return held | Q(kind=Kind.DOCUMENT, object_id__in=list(own_documents))
+        return held
 
-    if query.terms:
-        phrases = [term.words for term in query.terms]
-        tiers.append(
-            When(Q(keys__contains=f"|{key(query.phrase)}|") & ~Q(kind=Kind.PASSAGE), then=EXACT)
-        )
-        whole = [tuple(query.sequence)]
-        if len(query.sequence) > 1:
-            tiers.append(When(engine.matches(whole, names_only=True), then=NAME_PHRASE))
-        tiers.append(When(engine.matches(phrases, names_only=True), then=NAME_WORDS))
-        if len(query.sequence) > 1:
-            tiers.append(When(engine.matches(whole), then=TEXT_PHRASE))
-    if query.symbols:
-        # The documents asked for by symbol, whatever the words; records citing them, with
-        # the words.
-        tiers.insert(0, When(own_symbol, then=EXACT))
     # The candidates are read first: the full-text conditions name the entries' table, so
     # inside a subquery they would refer to the outer query's rows.
     candidates = list(
@@ -256,33 +250,49 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         newest=Window(RowNumber(), partition_by=[F("kind")], order_by=NEWEST_FIRST)
     )
     candidates += others.filter(newest__lte=RANKED_PER_KIND).values_list("id", flat=True)
-    ranked = SearchEntry.objects.filter(id__in=candidates).annotate(
-        tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField())
-    )
-    ranked = ranked.annotate(
-        in_kind=Window(Count("id"), partition_by=[F("kind")]),
-        position=Window(
-            RowNumber(),
-            partition_by=[F("kind")],
-            order_by=[F("tier").asc(), F("date").desc(nulls_last=True), Lower("title"), "id"],
-        ),
+    # Every candidate, in the order ties are broken in (by the database, whose collation
+    # orders the titles), with its tier but for the phrase in the text (_find_text_phrase).
+    tiers = []
+    if own_documents:
+        tiers.append(When(Q(kind=Kind.DOCUMENT, object_id__in=list(own_documents)), then=EXACT))
+    if query.terms:
+        tiers.append(
+            When(Q(keys__contains=f"|{key(query.phrase)}|") & ~Q(kind=Kind.PASSAGE), then=EXACT)
+        )
+        if len(query.sequence) > 1:
+            whole = [tuple(query.sequence)]
+            tiers.append(When(engine.matches(whole, names_only=True), then=NAME_PHRASE))
+        phrases = [term.words for term in query.terms]
+        tiers.append(When(engine.matches(phrases, names_only=True), then=NAME_WORDS))
+    rows = list(
+        SearchEntry.objects.filter(id__in=candidates)
+        .annotate(
+            tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField()),
+            order=Window(
+                RowNumber(),
+                partition_by=[F("kind")],
+                order_by=[F("date").desc(nulls_last=True), Lower("title"), "id"],
+            ),
+        )
+        .order_by("kind", "order")
+        .values("id", "kind", "object_id", "title", "tier")
     )
     first = (narrowing.page - 1) * PER_PAGE if narrowing.kind else 0
     last = first + PER_PAGE if narrowing.kind else PREVIEW_PER_KIND
-    wanted = Q(position__gt=first, position__lte=last)
-    if narrowing.kind:
-        wanted &= Q(kind=narrowing.kind)
-    rows = list(
-        # The first of every kind too: its count and best rank order the kinds.
-        ranked.filter(wanted | Q(position=1))
-        .order_by("kind", "position")
-        .values("kind", "object_id", "title", "tier", "in_kind", "position")
-    )
+    by_kind = {kind: list(in_kind) for kind, in_kind in groupby(rows, key=itemgetter("kind"))}
+    if len(query.sequence) > 1:
+        wanted = {
+            kind: last if not narrowing.kind or kind == narrowing.kind else 1 for kind in by_kind
+        }
+        _find_text_phrase(query, engine, by_kind, wanted)
     groups: dict[str, Group] = {}
-    for row in rows:
-        group = groups.setdefault(row["kind"], Group(row["kind"], row["in_kind"], row["tier"]))
-        group.tier = min(group.tier, row["tier"])
-        group.more = row["in_kind"] >= RANKED_PER_KIND
+    shown: dict[str, list[dict]] = {}
+    for kind, in_kind in by_kind.items():
+        in_kind.sort(key=itemgetter("tier"))  # stable: ties keep their order
+        groups[kind] = Group(
+            kind, len(in_kind), in_kind[0]["tier"], more=len(in_kind) >= RANKED_PER_KIND
+        )
+        shown[kind] = in_kind[first:last]
     if narrowing.kind and narrowing.page > 1:
         pages = groups[narrowing.kind].pages if narrowing.kind in groups else 1
         if narrowing.page > pages:
@@ -292,15 +302,10 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         if narrowing.kind and kind != narrowing.kind:
             continue
         group.page = narrowing.page if narrowing.kind else 1
-        shown = [row for row in rows if row["kind"] == kind and first < row["position"] <= last]
-        group.hits = PRESENTERS[kind](shown, highlighter, user)
+        group.hits = PRESENTERS[kind](shown[kind], highlighter, user)
     outcome.groups = sorted(groups.values(), key=lambda g: (g.tier, KIND_ORDER.index(g.kind)))
     if query.symbols:
-        found = set(
-            Document.objects.filter(normalized_symbol__in=query.symbols).values_list(
-                "normalized_symbol", flat=True
-            )
-        )
+        found = set(own_documents.values())
         outcome.missing_symbols = [symbol for symbol in query.symbols if symbol not in found]
         documents = groups.get(Kind.DOCUMENT)
         own = len(found) if documents else 0
@@ -308,6 +313,27 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     else:
         outcome.words_found = outcome.total > 0
     return outcome
+
+
+def _find_text_phrase(query: Query, engine, by_kind: dict[str, list], wanted: dict) -> None:
+    """Mark the rows (of each kind, in the order ties are broken in) whose text holds the query
+    as a phrase, as far as the first ``wanted[kind]`` places and the kind's best tier depend on
+    it: the phrase is looked for in the first few rows of each kind, then in all the others."""
+    whole = [tuple(query.sequence)]
+    missing, rest = {}, {}
+    for kind, rows in by_kind.items():
+        named = sum(row["tier"] < TEXT_PHRASE for row in rows)
+        missing[kind] = max(wanted[kind] - named, 0 if named else 1)
+        rest[kind] = [row for row in rows if row["tier"] > TEXT_PHRASE]
+    for start, end in ((0, PHRASE_CHECKED_FIRST), (PHRASE_CHECKED_FIRST, None)):
+        batch = [row for kind, rows in rest.items() if missing[kind] > 0 for row in rows[start:end]]
+        if not batch:
+            break
+        holding = set(engine.holding(whole, [row["id"] for row in batch]))
+        for row in batch:
+            if row["id"] in holding:
+                row["tier"] = TEXT_PHRASE
+                missing[row["kind"]] -= 1
 
 
 def _holding(query: Query, engine, *, sessions: bool = True) -> Q:
