@@ -566,6 +566,27 @@ class TestIndexStaysInStep:
         session.delete()
         assert found(client, "kerfufflement", Kind.SESSION) == []
 
+    def test_other_kinds_and_symbols_follow_edits_and_deletes(self, client):
+        """The other kinds and the symbols cited are found by what they hold now, whether the
+        entry is saved again or written in place."""
+        organisation = make_organisation(name="Snollygoster Trust")
+        organisation.name = "Gobbledygook Trust"
+        organisation.save()
+        assert found(client, "gobbledygook", Kind.ORGANISATION) == [organisation]
+        assert found(client, "snollygoster", Kind.ORGANISATION) == []
+        document = make_document(symbol="A/RES/902/5", kind="resolution")
+        session = make_session(title="Wobblegong review")
+        session.documents.add(document)
+        assert found(client, "wobblegong A/RES/902/5", Kind.SESSION) == [session]
+        entries = SearchEntry.objects.filter(kind=Kind.ORGANISATION, object_id=organisation.pk)
+        entries.update(name="Hullabaloo Trust", aliases="")
+        assert found(client, "hullabaloo", Kind.ORGANISATION) == [organisation]
+        assert found(client, "gobbledygook", Kind.ORGANISATION) == []
+        SearchEntry.objects.filter(kind=Kind.SESSION, object_id=session.pk).update(symbols="")
+        assert found(client, "wobblegong A/RES/902/5", Kind.SESSION) == []
+        organisation.delete()
+        assert found(client, "hullabaloo", Kind.ORGANISATION) == []
+
     def test_rebuild_command_indexes_everything(self, client):
         """rebuild_search_index indexes records written in bulk, which send no signals."""
         meeting = make_meeting()

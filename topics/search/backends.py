@@ -22,10 +22,11 @@ LOOKED_UP_ONE_BY_ONE = 200
 
 class SQLiteFullText:
     """FTS5 over the index's text columns (migration 0008): Porter stemming, accents gone; a
-    second FTS5 index holds every kind but sessions (migration 0014)."""
+    second FTS5 index holds every kind but sessions, a third the symbols (migration 0014)."""
 
     table = "topics_searchentry_fts"
     other_kinds_table = "topics_searchentry_fts_others"
+    symbols_table = "topics_searchentry_fts_symbols"
 
     def matches(
         self, phrases: list[tuple[str, ...]], *, names_only: bool = False, sessions: bool = True
@@ -37,6 +38,15 @@ class SQLiteFullText:
             expression = f"{{name aliases}} : ({expression})"
         table = self.table if sessions else self.other_kinds_table
         return Q(id__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]))
+
+    def citing(self, symbol: str) -> Q:
+        """Entries that are or cite the document ``symbol``: the symbols' index finds them,
+        the exact comparison keeps only those naming this very symbol."""
+        table = self.symbols_table
+        return Q(
+            id__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [f'"{symbol}"']),
+            symbols__contains=f"|{symbol}|",
+        )
 
     @staticmethod
     def _expression(phrases: list[tuple[str, ...]]) -> str:
@@ -95,6 +105,10 @@ class PostgreSQLFullText:
             [" ".join(words) for words in phrases],
             output_field=BooleanField(),
         )
+
+    def citing(self, symbol: str) -> Q:
+        """Entries that are or cite the document ``symbol`` (a trigram index finds them)."""
+        return Q(symbols__contains=f"|{symbol}|")
 
     def holding(self, phrases: list[tuple[str, ...]], ids: list[int]) -> list[int]:
         """Which of the entries ``ids`` hold every phrase, reading only their vectors."""

@@ -341,7 +341,7 @@ def _holding(query: Query, engine, *, sessions: bool = True) -> Q:
     (``sessions=False`` when only the other kinds of record are wanted)."""
     condition = Q()
     for symbol in query.symbols:
-        condition &= Q(symbols__contains=f"|{symbol}|")
+        condition &= engine.citing(symbol)
     if query.terms:
         condition &= engine.matches([term.words for term in query.terms], sessions=sessions)
     return condition
