@@ -29,7 +29,7 @@ from topics.models import Country, Document, Organisation, Passage, Programme, T
 from .backends import full_text
 from .indexing import find_symbols
 from .language import Highlighter, key, plain_text
-from .models import SearchEntry
+from .models import SearchEntry, SearchWord
 from .query import Query, QueryError
 
 Kind = SearchEntry.Kind
@@ -45,6 +45,8 @@ EXACT, NAME_PHRASE, NAME_WORDS, TEXT_PHRASE, TEXT_WORDS = range(5)
 # How many letters a suggestion may differ by, for words of at least so many letters.
 TYPO_ALLOWANCE = [(8, 2), (4, 1)]
 SUGGESTIONS_TRIED = 3
+# A word used in so many records is met at once among the entries (see _held).
+COMMON_WORD_USES = 1_000
 # How many rows of each kind are first looked at for the query as a phrase (then the others).
 PHRASE_CHECKED_FIRST = 20
 
@@ -374,20 +376,35 @@ def _corrections(query: Query, entries) -> dict[str, str]:
     """For each word of ``query`` that matches nothing, the closest indexed word that does."""
     engine = full_text()
     corrections = {}
+    # A query of one word that found nothing shows that word matches nothing.
+    alone = len(query.terms) == 1 and len(query.terms[0].words) == 1 and not query.symbols
+    known_unmatched = set(query.words) if alone else set()
+    uses = dict(SearchWord.objects.filter(word__in=query.words).values_list("word", "entries"))
     for word in query.words:
         allowed = next((edits for size, edits in TYPO_ALLOWANCE if len(word) >= size), 0)
-        if not allowed or word.isdigit() or entries.filter(engine.matches([(word,)])).exists():
+        if not allowed or word.isdigit():
+            continue
+        if word not in known_unmatched and _held(entries, engine, word, uses.get(word, 0)):
             continue
         ranked = sorted(
             (_distance(word, candidate), -uses, candidate)
             for candidate, uses in engine.candidates(word)
             if candidate != word
         )
-        for edits, _uses, candidate in ranked[:SUGGESTIONS_TRIED]:
-            if edits <= allowed and entries.filter(engine.matches([(candidate,)])).exists():
+        for edits, minus_uses, candidate in ranked[:SUGGESTIONS_TRIED]:
+            if edits <= allowed and _held(entries, engine, candidate, -minus_uses):
                 corrections[word] = candidate
                 break
     return corrections
+
+
+def _held(entries, engine, word: str, uses: int) -> bool:
+    """Whether any of ``entries`` holds ``word``, which the vocabulary counts in ``uses``
+    records. A common word is met among the first entries read; any other is counted through
+    the full-text index, which tells at once how few hold it (asking for any one entry, the
+    database may read entries one by one hoping to meet one soon, all of them if none does)."""
+    holding = entries.filter(engine.matches([(word,)]))
+    return holding.exists() if uses >= COMMON_WORD_USES else holding.count() > 0
 
 
 # Presenting each kind: ``rows`` (kind, object_id, title) in rank order → hits.
