@@ -106,9 +106,14 @@ class PostgreSQLFullText:
             output_field=BooleanField(),
         )
 
-    def citing(self, symbol: str) -> Q:
-        """Entries that are or cite the document ``symbol`` (a trigram index finds them)."""
-        return Q(symbols__contains=f"|{symbol}|")
+    def citing(self, symbol: str):
+        """Entries that are or cite the document ``symbol``: one of their symbols is it
+        (the list's index, migration 0015, finds them)."""
+        return RawSQL(
+            """string_to_array("topics_searchentry"."symbols", '|') @> ARRAY[%s]""",
+            [symbol],
+            output_field=BooleanField(),
+        )
 
     def holding(self, phrases: list[tuple[str, ...]], ids: list[int]) -> list[int]:
         """Which of the entries ``ids`` hold every phrase, reading only their vectors."""

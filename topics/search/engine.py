@@ -11,12 +11,13 @@ suggestion's results are shown instead.
 
 import datetime
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from urllib.parse import urlencode
 
-from django.db.models import Case, F, IntegerField, Q, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import Lower, RowNumber
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
@@ -483,16 +484,22 @@ def _speakers(rows, highlighter, user):
 
 
 def _note_takers(rows, highlighter, user):
-    noted: dict[str, list] = {}
-    # The sessions of the people shown, found by name through its index (there may be a
-    # million sessions with a note-taker).
-    shown = Session.objects.filter(note_taker__in=[row["title"] for row in rows])
-    for name, organisation in shown.values_list("note_taker", "note_taker_organisation__name"):
-        noted.setdefault(key(name), []).append(organisation)
+    noted: dict[str, Counter] = {}
+    # How many sessions the people shown took notes at, and for which organisations, counted
+    # by the database through the index of names (there may be a million such sessions).
+    shown = (
+        Session.objects.filter(note_taker__in=[row["title"] for row in rows])
+        .values_list("note_taker", "note_taker_organisation__name")
+        .annotate(sessions=Count("id"))
+        .order_by()
+    )
+    for name, organisation, sessions in shown:
+        noted.setdefault(key(name), Counter())[organisation] += sessions
     hits = []
     for row in rows:
-        organisations = sorted({o for o in noted.get(key(row["title"]), []) if o})
-        count = len(noted.get(key(row["title"]), []))
+        by_organisation = noted.get(key(row["title"]), Counter())
+        organisations = sorted(o for o in by_organisation if o)
+        count = by_organisation.total()
         query = urlencode({"q": f'"{row["title"]}"', "kind": Kind.SESSION})
         hits.append(
             Hit(
