@@ -262,11 +262,13 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         tiers.append(
             When(Q(keys__contains=f"|{key(query.phrase)}|") & ~Q(kind=Kind.PASSAGE), then=EXACT)
         )
-        if len(query.sequence) > 1:
-            whole = [tuple(query.sequence)]
-            tiers.append(When(engine.matches(whole, names_only=True), then=NAME_PHRASE))
         phrases = [term.words for term in query.terms]
-        tiers.append(When(engine.matches(phrases, names_only=True), then=NAME_WORDS))
+        whole = [tuple(query.sequence)]
+        if len(query.sequence) > 1:
+            tiers.append(When(engine.matches(whole, names_only=True), then=NAME_PHRASE))
+        # A query that is one phrase: the names holding the words are those holding it.
+        if len(query.sequence) == 1 or phrases != whole:
+            tiers.append(When(engine.matches(phrases, names_only=True), then=NAME_WORDS))
     rows = list(
         SearchEntry.objects.filter(id__in=candidates)
         .annotate(
@@ -323,6 +325,13 @@ def _find_text_phrase(query: Query, engine, by_kind: dict[str, list], wanted: di
     as a phrase, as far as the first ``wanted[kind]`` places and the kind's best tier depend on
     it: the phrase is looked for in the first few rows of each kind, then in all the others."""
     whole = [tuple(query.sequence)]
+    if [term.words for term in query.terms] == whole:
+        # The query is the phrase: every candidate holds it (but the documents asked for by
+        # symbol, which rank first anyway).
+        for rows in by_kind.values():
+            for row in rows:
+                row["tier"] = min(row["tier"], TEXT_PHRASE)
+        return
     missing, rest = {}, {}
     for kind, rows in by_kind.items():
         named = sum(row["tier"] < TEXT_PHRASE for row in rows)
