@@ -4,9 +4,10 @@ Ranking, within each kind: the record's name is the query (0), holds it as a phr
 every word (2); its text holds the phrase (3) or the words anywhere (4); newer records break
 ties. Kinds are shown best match first. Sessions may number a million: of each kind, only the
 newest ``RANKED_PER_KIND`` that match are ranked (for sessions, an index on the date finds them
-without reading the others), and a group that reached the limit says "more than". A word that
-matches nothing is replaced by the closest indexed word; when the query found nothing, the
-suggestion's results are shown instead.
+without reading the others), and a group that reached the limit says "more than". Of those,
+the phrase in the text is looked for only as far as the places shown depend on it. A word
+that matches nothing is replaced by the closest indexed word; when the query found nothing,
+the suggestion's results are shown instead.
 """
 
 import datetime

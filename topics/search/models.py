@@ -1,8 +1,9 @@
 """The search index: one row per searchable record, and the vocabulary typos are checked against.
 
-The rows are kept in step with the records by ``topics.search.indexing``. On SQLite an FTS5 table
-mirrors the text columns (through triggers); on PostgreSQL a tsvector column, kept by a trigger,
-holds them (migrations 0008 and 0013), so neither appears here.
+The rows are kept in step with the records by ``topics.search.indexing``. On SQLite FTS5 tables
+mirror the text columns, those of every kind but sessions, and the symbols (through triggers,
+migrations 0008 and 0014); on PostgreSQL a tsvector column, kept by a trigger, holds them
+(migrations 0008 and 0013), so none appears here.
 """
 
 from django.apps import apps
@@ -104,8 +105,9 @@ class SearchEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "search entries"
-        # On PostgreSQL, migration 0009 adds an index on (kind, date DESC NULLS LAST, id DESC),
-        # which finds the newest matching sessions without reading every match (engine.py).
+        # Migrations kb_sessions 0010 (PostgreSQL) and topics 0014 (SQLite) add an index on
+        # (kind, date DESC NULLS LAST, id DESC), which finds the newest matching sessions
+        # without reading every match (engine.py).
         indexes = [models.Index(fields=["kind", "object_id"])]
 
     def __str__(self):
