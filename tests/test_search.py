@@ -28,6 +28,7 @@ from tests.factories import (
     make_theme,
 )
 from topics.models import Passage, Programme
+from topics.search import engine
 from topics.search.models import SearchEntry
 
 pytestmark = pytest.mark.django_db
@@ -304,6 +305,20 @@ class TestTypos:
         assert "Did you mean" in page(response)
         assert "snorkelwhistle" in page(response)
 
+    @pytest.mark.parametrize("common_word_uses", [1, 1_000_000])
+    def test_only_the_word_matching_nothing_is_corrected(
+        self, client, monkeypatch, common_word_uses
+    ):
+        """Beside a word in use, the misspelt one is corrected, whether the vocabulary counts
+        the words as common (looked for entry by entry) or not (counted in the index)."""
+        monkeypatch.setattr(engine, "COMMON_WORD_USES", common_word_uses)
+        make_session(title="Snorkelwhistle policies")
+        make_session(title="Quibblesome policies")
+        response = search(client, "snorkelwhistel quibblesome")
+        assert response.context["outcome"].suggestion.raw == "snorkelwhistle quibblesome"
+        response = search(client, "snorkelwhistle quibblesome")
+        assert response.context["outcome"].suggestion is None
+
     def test_a_word_of_someone_elses_private_note_is_never_suggested(
         self, client, ngo_staff, other_staff
     ):
@@ -379,6 +394,19 @@ class TestRanking:
         phrase = make_session(title="Saving blue whales")
         exact = make_session(title="Blue whales")
         assert found(client, "blue whales", Kind.SESSION) == [exact, phrase, apart, mentions]
+
+    @pytest.mark.parametrize("checked_first", [1, 20])
+    def test_notes_holding_the_phrase_come_before_newer_notes_holding_the_words(
+        self, client, monkeypatch, checked_first
+    ):
+        """Notes holding the query as a phrase rank above newer notes holding its words
+        apart, however far down the newest matches the phrase first appears."""
+        monkeypatch.setattr(engine, "PHRASE_CHECKED_FIRST", checked_first)
+        phrase = make_session(notes="Grey herons nest here.", date="2030-01-01")
+        apart = [
+            make_session(notes="Herons, some grey.", date=f"2031-01-0{day}") for day in (1, 2, 3)
+        ]
+        assert found(client, "grey herons", Kind.SESSION) == [phrase, *reversed(apart)]
 
     def test_title_above_notes_and_newer_meetings_break_ties(self, client):
         """Within sessions, a title match beats a notes match; among equals, newer first."""
