@@ -39,6 +39,10 @@ class SQLiteFullText:
         table = self.table if sessions else self.other_kinds_table
         return Q(id__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]))
 
+    def among(self, ids: list[int]) -> Q:
+        """The entries ``ids``."""
+        return Q(id__in=ids)
+
     def citing(self, symbol: str) -> Q:
         """Entries that are or cite the document ``symbol``: the symbols' index finds them,
         the exact comparison keeps only those naming this very symbol."""
@@ -106,6 +110,11 @@ class PostgreSQLFullText:
             output_field=BooleanField(),
         )
 
+    def among(self, ids: list[int]):
+        """The entries ``ids``, given as one array: thousands of them cost PostgreSQL
+        milliseconds to parse and plan one by one."""
+        return RawSQL('"topics_searchentry"."id" = ANY(%s)', [ids], output_field=BooleanField())
+
     def citing(self, symbol: str):
         """Entries that are or cite the document ``symbol``: one of their symbols is it
         (the list's index, migration 0015, finds them)."""
@@ -118,7 +127,7 @@ class PostgreSQLFullText:
     def holding(self, phrases: list[tuple[str, ...]], ids: list[int]) -> list[int]:
         """Which of the entries ``ids`` hold every phrase, reading only their vectors."""
         return list(
-            SearchEntry.objects.filter(self.matches(phrases), id__in=ids).values_list(
+            SearchEntry.objects.filter(self.matches(phrases), self.among(ids)).values_list(
                 "id", flat=True
             )
         )

@@ -270,18 +270,22 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         # A query that is one phrase: the names holding the words are those holding it.
         if len(query.sequence) == 1 or phrases != whole:
             tiers.append(When(engine.matches(phrases, names_only=True), then=NAME_WORDS))
-    rows = list(
-        SearchEntry.objects.filter(id__in=candidates)
-        .annotate(
-            tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField()),
-            order=Window(
-                RowNumber(),
-                partition_by=[F("kind")],
-                order_by=[F("date").desc(nulls_last=True), Lower("title"), "id"],
-            ),
+    rows = (
+        list(
+            SearchEntry.objects.filter(engine.among(candidates))
+            .annotate(
+                tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField()),
+                order=Window(
+                    RowNumber(),
+                    partition_by=[F("kind")],
+                    order_by=[F("date").desc(nulls_last=True), Lower("title"), "id"],
+                ),
+            )
+            .order_by("kind", "order")
+            .values("id", "kind", "object_id", "title", "tier")
         )
-        .order_by("kind", "order")
-        .values("id", "kind", "object_id", "title", "tier")
+        if candidates
+        else []
     )
     first = (narrowing.page - 1) * PER_PAGE if narrowing.kind else 0
     last = first + PER_PAGE if narrowing.kind else PREVIEW_PER_KIND
