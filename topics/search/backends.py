@@ -22,7 +22,7 @@ LOOKED_UP_ONE_BY_ONE = 200
 
 class SQLiteFullText:
     """FTS5 over the index's text columns (migration 0008): Porter stemming, accents gone; a
-    second FTS5 index holds every kind but sessions, a third the symbols (migration 0014)."""
+    second FTS5 index holds every kind but sessions, a third the symbols (migration 0015)."""
 
     table = "topics_searchentry_fts"
     other_kinds_table = "topics_searchentry_fts_others"
@@ -117,7 +117,7 @@ class PostgreSQLFullText:
 
     def citing(self, symbol: str):
         """Entries that are or cite the document ``symbol``: one of their symbols is it
-        (the list's index, migration 0015, finds them)."""
+        (the list's index, migration 0016, finds them)."""
         return RawSQL(
             """string_to_array("topics_searchentry"."symbols", '|') @> ARRAY[%s]""",
             [symbol],

@@ -2,7 +2,7 @@
 
 The rows are kept in step with the records by ``topics.search.indexing``. On SQLite FTS5 tables
 mirror the text columns, those of every kind but sessions, and the symbols (through triggers,
-migrations 0008 and 0014); on PostgreSQL a tsvector column, kept by a trigger, holds them
+migrations 0008 and 0015); on PostgreSQL a tsvector column, kept by a trigger, holds them
 (migrations 0008 and 0013), so none appears here.
 """
 
@@ -105,7 +105,7 @@ class SearchEntry(models.Model):
 
     class Meta:
         verbose_name_plural = "search entries"
-        # Migrations kb_sessions 0010 (PostgreSQL) and topics 0014 (SQLite) add an index on
+        # Migrations kb_sessions 0010 (PostgreSQL) and topics 0015 (SQLite) add an index on
         # (kind, date DESC NULLS LAST, id DESC), which finds the newest matching sessions
         # without reading every match (engine.py).
         indexes = [models.Index(fields=["kind", "object_id"])]

@@ -7,7 +7,7 @@ from django.db import migrations
 # - A second FTS5 index holding every kind but sessions: searching those kinds reads none of
 #   the (far more numerous) session entries. Triggers keep it in step, like the first (0008).
 # - An FTS5 index of the symbols each entry is or cites, each symbol one token: the entries
-#   citing a document are found without reading every entry (PostgreSQL: 0012's trigrams).
+#   citing a document are found without reading every entry (PostgreSQL: 0016's list index).
 SQLITE_FORWARD = [
     "CREATE INDEX search_newest_first ON topics_searchentry (kind, date DESC, id DESC)",
     """CREATE VIRTUAL TABLE topics_searchentry_fts_others USING fts5(
@@ -88,7 +88,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("topics", "0013_search_vector_trigger"),
+        ("topics", "0014_taggings_of_tag_index"),
     ]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes)]

@@ -27,7 +27,7 @@ def use_trigram_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("topics", "0014_search_sqlite_scale"),
+        ("topics", "0015_search_sqlite_scale"),
     ]
 
     operations = [migrations.RunPython(use_list_index, use_trigram_index)]
