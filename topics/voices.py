@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 
-from .models import Mention, TaggedItem
+from .models import Mention, Tag, TaggedItem
 
 # Sessions shown under each theme; the rest are counted and reached by a link.
 SHOWN_PER_THEME = 5
@@ -28,43 +30,68 @@ class Statement:
 @dataclass
 class ThemeStatements:
     theme: object | None  # None: sessions carrying no curated theme
-    statements: list[Statement]
-
-    @property
-    def shown(self) -> list[Statement]:
-        return self.statements[:SHOWN_PER_THEME]
+    count: int  # sessions in all
+    shown: list[Statement]  # the newest SHOWN_PER_THEME of them
 
     @property
     def more(self) -> int:
-        return max(len(self.statements) - SHOWN_PER_THEME, 0)
+        return self.count - len(self.shown)
 
 
 def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
     """Theme by theme, the most sessions first, the sessions where ``speakers`` spoke or
-    ``record`` was named (``named_sessions``, or in the notes), newest first; in five
-    queries."""
+    ``record`` was named (``named_sessions``, or in the notes): how many, and the newest
+    SHOWN_PER_THEME with their speakers and snippets; in five queries, loading only the
+    sessions shown however many there are."""
     appearance_model = apps.get_model("kb_sessions", "Appearance")
     session_model = apps.get_model("kb_sessions", "Session")
+    in_notes = Mention.objects.of(record).filter(session__isnull=False)
+    sessions = session_model.objects.filter(
+        Q(pk__in=appearance_model.objects.filter(speaker__in=speakers).values("session"))
+        | Q(pk__in=in_notes.values("session"))
+        | Q(pk__in=named_sessions.values("pk"))
+    ).select_related("meeting")
+    sessions = sessions.only("slug", "title", "date", "meeting__slug", "meeting__name")
+    newest_first = [F("date").desc(nulls_last=True), "title", "pk"]
+    # Each theme's newest sessions, each row with its theme and how many sessions it has.
+    themed = (
+        sessions.filter(tagged_items__tag__is_theme=True)
+        .annotate(
+            theme_id=F("tagged_items__tag"),
+            theme_slug=F("tagged_items__tag__slug"),
+            theme_name=F("tagged_items__tag__name"),
+            theme_count=Window(Count("pk"), partition_by=F("tagged_items__tag")),
+            rank=Window(RowNumber(), partition_by=F("tagged_items__tag"), order_by=newest_first),
+        )
+        .filter(rank__lte=SHOWN_PER_THEME)
+        .order_by("theme_id", "rank")
+    )
+    unthemed = (
+        sessions.exclude(
+            pk__in=TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(session_model),
+                tag__is_theme=True,
+            ).values("object_id")
+        )
+        .annotate(theme_count=Window(Count("pk")))
+        .order_by(*newest_first)[:SHOWN_PER_THEME]
+    )
+    groups: dict[int | None, ThemeStatements] = {}
     statements: dict[int, Statement] = {}
-    appearances = appearance_model.objects.filter(speaker__in=speakers).select_related(
-        "speaker", "session__meeting"
-    )
-    for appearance in appearances:
-        statement = statements.setdefault(appearance.session_id, Statement(appearance.session))
-        statement.appearances.append(appearance)
-    in_notes = {
-        mention.session_id: mention
-        for mention in Mention.objects.of(record)
-        .filter(session__isnull=False)
-        .select_related("session__meeting")
-    }
-    named = session_model.objects.filter(pk__in=named_sessions.values("pk")).select_related(
-        "meeting"
-    )
-    for session in [*(m.session for m in in_notes.values()), *named]:
-        statements.setdefault(session.pk, Statement(session))
+    for session in [*themed, *unthemed]:
+        theme_id = getattr(session, "theme_id", None)
+        if theme_id not in groups:
+            theme = theme_id and Tag(
+                pk=theme_id, slug=session.theme_slug, name=session.theme_name, is_theme=True
+            )
+            groups[theme_id] = ThemeStatements(theme or None, session.theme_count, [])
+        groups[theme_id].shown.append(statements.setdefault(session.pk, Statement(session)))
     if not statements:
         return []
+    for appearance in appearance_model.objects.filter(
+        speaker__in=speakers, session__in=list(statements)
+    ).select_related("speaker"):
+        statements[appearance.session_id].appearances.append(appearance)
     # The words around the speaker's own name where the notes give it, else around the record's.
     speaker_type = ContentType.objects.get_for_model(apps.get_model("kb_sessions", "Speaker"))
     speaker_snippets = {
@@ -75,32 +102,18 @@ def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
             object_id__in=speakers.values("pk"),
         ).only("session_id", "object_id", "snippet")
     }
+    record_snippets = {
+        mention.session_id: mention.snippet
+        for mention in in_notes.filter(session__in=list(statements)).only("session_id", "snippet")
+    }
     for pk, statement in statements.items():
         found = [speaker_snippets.get((pk, a.speaker_id)) for a in statement.appearances]
-        statement.snippet = next(filter(None, found), None) or (
-            in_notes[pk].snippet if pk in in_notes else ""
-        )
-    session_type = ContentType.objects.get_for_model(session_model)
-    themes: dict[int | None, ThemeStatements] = {}
-    themed = set()
-    for tagging in TaggedItem.objects.filter(
-        content_type=session_type, object_id__in=list(statements), tag__is_theme=True
-    ).select_related("tag"):
-        group = themes.setdefault(tagging.tag_id, ThemeStatements(tagging.tag, []))
-        group.statements.append(statements[tagging.object_id])
-        themed.add(tagging.object_id)
-    unthemed = [statement for pk, statement in statements.items() if pk not in themed]
-    groups = sorted(themes.values(), key=lambda g: (-len(g.statements), g.theme.name))
-    if unthemed:
-        groups.append(ThemeStatements(None, unthemed))
-    for group in groups:
-        group.statements.sort(key=_newest_first)
-    return groups
-
-
-def _newest_first(statement: Statement):
-    session = statement.session
-    return (session.date is None, -(session.date.toordinal() if session.date else 0), session.title)
+        statement.snippet = next(filter(None, found), None) or record_snippets.get(pk, "")
+    ranked = sorted(
+        (group for theme_id, group in groups.items() if theme_id is not None),
+        key=lambda group: (-group.count, group.theme.name),
+    )
+    return [*ranked, *([groups[None]] if None in groups else [])]
 
 
 @dataclass
