@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Value, Window
 from django.db.models.functions import RowNumber
 
 from .models import Mention, Tag, TaggedItem
@@ -119,66 +119,73 @@ def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
 @dataclass
 class Actor:
     """A country or an organisation on a theme: at how many of its sessions it spoke (one of
-    its speakers did) and was named."""
+    its speakers did), was named, and did both."""
 
     name: str
     url: str
-    spoke: set = field(default_factory=set)
-    named: set = field(default_factory=set)
+    spoke: int = 0
+    named: int = 0
+    spoke_and_named: int = 0
 
     @property
     def session_count(self) -> int:
-        return len(self.spoke | self.named)
+        return self.spoke + self.named - self.spoke_and_named
 
 
 def actors_on(sessions) -> tuple[list[Actor], list[Actor]]:
     """The countries and the organisations that spoke at or were named in ``sessions``, most
-    sessions first, in three queries."""
+    sessions first, counted by the database in two queries however many sessions there are."""
     appearance_model = apps.get_model("kb_sessions", "Appearance")
     session_model = apps.get_model("kb_sessions", "Session")
-    country_model = apps.get_model("topics", "Country")
-    organisation_model = apps.get_model("topics", "Organisation")
     ids = sessions.order_by().values("pk")
-    countries: dict[int, Actor] = {}
-    organisations: dict[int, Actor] = {}
+    appearances = appearance_model.objects.filter(session__in=ids)
+    countries = _most_active(
+        apps.get_model("topics", "Country"),
+        appearances=appearances,
+        speaker_field="speaker__country",
+        links=session_model.countries.through.objects.filter(session__in=ids),
+        link_field="country",
+    )
+    organisations = _most_active(
+        apps.get_model("topics", "Organisation"),
+        appearances=appearances,
+        speaker_field="speaker__organisation",
+        links=session_model.organisations.through.objects.filter(session__in=ids),
+        link_field="organisation",
+    )
+    return countries, organisations
 
-    def actor(actors, model, pk, slug, name):
+
+def _most_active(model, *, appearances, speaker_field, links, link_field) -> list[Actor]:
+    """The SHOWN_ACTORS records of ``model`` at the most sessions, from the ``appearances`` of
+    their speakers (``speaker_field`` leads to the record) and the sessions' ``links`` naming
+    them (``link_field``): one UNION of three counts per record."""
+
+    def counted(rows, what: str, field: str):
+        return (
+            rows.filter(**{f"{field}__isnull": False})
+            .order_by()
+            .values_list(
+                Value(what),
+                F(field),
+                F(f"{field}__slug"),
+                F(f"{field}__name"),
+            )
+            .annotate(sessions=Count("session", distinct=True))
+        )
+
+    spoke_there = appearances.filter(
+        session=OuterRef("session"), **{speaker_field: OuterRef(link_field)}
+    )
+    rows = counted(appearances, "spoke", speaker_field).union(
+        counted(links, "named", link_field),
+        counted(links.filter(Exists(spoke_there)), "spoke_and_named", link_field),
+        all=True,
+    )
+    actors: dict[int, Actor] = {}
+    for what, pk, slug, name, count in rows:
         if pk not in actors:
             actors[pk] = Actor(name, model(pk=pk, slug=slug).get_absolute_url())
-        return actors[pk]
-
-    for (
-        session,
-        country,
-        country_slug,
-        country_name,
-        org,
-        org_slug,
-        org_name,
-    ) in appearance_model.objects.filter(session__in=ids).values_list(
-        "session_id",
-        "speaker__country_id",
-        "speaker__country__slug",
-        "speaker__country__name",
-        "speaker__organisation_id",
-        "speaker__organisation__slug",
-        "speaker__organisation__name",
-    ):
-        if country:
-            actor(countries, country_model, country, country_slug, country_name).spoke.add(session)
-        if org:
-            actor(organisations, organisation_model, org, org_slug, org_name).spoke.add(session)
-    for session, pk, slug, name in session_model.countries.through.objects.filter(
-        session__in=ids
-    ).values_list("session_id", "country_id", "country__slug", "country__name"):
-        actor(countries, country_model, pk, slug, name).named.add(session)
-    for session, pk, slug, name in session_model.organisations.through.objects.filter(
-        session__in=ids
-    ).values_list("session_id", "organisation_id", "organisation__slug", "organisation__name"):
-        actor(organisations, organisation_model, pk, slug, name).named.add(session)
-
-    def most_active(actors):
-        ranked = sorted(actors.values(), key=lambda a: (-len(a.spoke), -a.session_count, a.name))
-        return ranked[:SHOWN_ACTORS]
-
-    return most_active(countries), most_active(organisations)
+        setattr(actors[pk], what, count)
+    ranked = sorted(actors.values(), key=lambda a: (-a.spoke, -a.session_count, a.name))
+    return ranked[:SHOWN_ACTORS]
