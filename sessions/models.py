@@ -210,14 +210,19 @@ class Speaker(KeepsFormerSlugs, models.Model):
 
 class SessionQuerySet(SlugQuerySet):
     def for_listing(self):
-        """Everything a list row shows, in a fixed number of queries however many rows."""
-        return self.select_related("meeting").prefetch_related(
-            taggings_prefetch(),
-            Prefetch(
-                "appearances",
-                queryset=Appearance.objects.select_related("speaker"),
-                to_attr="appearance_list",
-            ),
+        """Everything a list row shows, in a fixed number of queries however many rows; not
+        the notes, which only a session's own page shows."""
+        return (
+            self.select_related("meeting")
+            .defer("notes", "notes_html")
+            .prefetch_related(
+                taggings_prefetch(),
+                Prefetch(
+                    "appearances",
+                    queryset=Appearance.objects.select_related("speaker"),
+                    to_attr="appearance_list",
+                ),
+            )
         )
 
     def for_syndication(self):
