@@ -7,12 +7,15 @@ ignored, and the links the page builds leave them out.
 """
 
 import datetime
+import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
+from django.utils.text import Truncator
 
 from topics.models import Country, Document, Organisation, Tag
 
@@ -37,6 +40,8 @@ MAX_TAGS = 10
 # Choices a filter offers: the ones listing the most sessions (and the one chosen).
 MOST_CHOICES = 100
 MAX_VALUE_LENGTH = 120
+# Characters of a choice's label a filter shows (a document's title may run to hundreds).
+LABEL_LENGTH = 80
 # How pages write dates (the templates' "j F Y" and "l j F Y").
 DATE_FORMAT = "j F Y"
 DAY_FORMAT = "l j F Y"
@@ -61,6 +66,14 @@ class Option:
     label: str
     count: int
     selected: bool = False
+
+    @property
+    def short_label(self) -> str:
+        """The label cut to LABEL_LENGTH characters as ``truncatechars`` cuts it; most labels
+        are shorter, and are not counted character by character."""
+        if len(self.label) <= LABEL_LENGTH:
+            return unicodedata.normalize("NFC", self.label)
+        return Truncator(self.label).chars(LABEL_LENGTH)
 
 
 @dataclass
@@ -276,13 +289,16 @@ class SessionFilters:
         """The days sessions were held on, written as the site writes dates; each counts the
         sessions from (or to) that day within the other end of the range."""
 
+        held = sorted(days)
+        running = [0]  # sessions held before each day of ``held``
+        for day in held:
+            running.append(running[-1] + days[day])
+
         def listed(day: datetime.date) -> int:
             low, high = (day, self.date_to) if after else (self.date_from, day)
-            return sum(
-                count
-                for held, count in days.items()
-                if (low is None or held >= low) and (high is None or held <= high)
-            )
+            first = 0 if low is None else bisect_left(held, low)
+            last = len(held) if high is None else bisect_right(held, high)
+            return running[last] - running[first] if last > first else 0
 
         choices = sorted({*days, *([selected] if selected else [])})
         return Facet.of_choices(
