@@ -716,9 +716,9 @@ class DocumentQuerySet(SlugQuerySet):
     def related_to(self, document: "Document", *, limit: int = 5):
         """Up to ``limit`` other documents most often cited by the same sessions as
         ``document`` (counting twice) or sharing its themes, each with what it shares; one
-        query."""
-        citing = self.model.sessions.through
-        sessions = citing.objects.filter(document=document).values("session")
+        query, counting each document's citations and themes in one pass over them (a count
+        per document would read a resolution's hundreds of sessions once per document)."""
+        sessions = self.model.sessions.through.objects.filter(document=document).values("session")
         document_type = ContentType.objects.get_for_model(self.model)
         themes = TaggedItem.objects.filter(
             content_type=document_type, object_id=document.pk, tag__is_theme=True
@@ -726,13 +726,9 @@ class DocumentQuerySet(SlugQuerySet):
         return (
             self.exclude(pk=document.pk)
             .annotate(
-                shared_sessions=count_of(
-                    citing.objects.filter(document=OuterRef("pk"), session__in=sessions)
-                ),
-                shared_themes=count_of(
-                    TaggedItem.objects.filter(
-                        content_type=document_type, object_id=OuterRef("pk"), tag__in=themes
-                    )
+                shared_sessions=Count("sessions", filter=Q(sessions__in=sessions), distinct=True),
+                shared_themes=Count(
+                    "tagged_items", filter=Q(tagged_items__tag__in=themes), distinct=True
                 ),
             )
             .annotate(score=F("shared_sessions") * 2 + F("shared_themes"))
