@@ -374,6 +374,10 @@ class Session(KeepsFormerSlugs, models.Model):
     # Feeds and calendars tell readers which sessions changed since they last looked.
     updated_at = models.DateTimeField("last modified", auto_now=True)
 
+    # Whether it runs at the same time as another session of its meeting, where a page
+    # listing it has found out (sessions.programme).
+    is_parallel = False
+
     objects = SessionQuerySet.as_manager()
 
     class Meta:

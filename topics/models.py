@@ -412,6 +412,10 @@ class TaggedItem(GenericTaggedItemBase):
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
+    # The session list's address with this tag added to its filters, where a list sets it;
+    # its tags link to the tag's own filter otherwise.
+    filter_url = ""
+
     class Meta:
         verbose_name = "tagging"
         constraints = [
