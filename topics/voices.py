@@ -121,11 +121,18 @@ class Actor:
     """A country or an organisation on a theme: at how many of its sessions it spoke (one of
     its speakers did), was named, and did both."""
 
-    name: str
-    url: str
+    record: object
     spoke: int = 0
     named: int = 0
     spoke_and_named: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def url(self) -> str:
+        return self.record.get_absolute_url()
 
     @property
     def session_count(self) -> int:
@@ -159,33 +166,36 @@ def actors_on(sessions) -> tuple[list[Actor], list[Actor]]:
 def _most_active(model, *, appearances, speaker_field, links, link_field) -> list[Actor]:
     """The SHOWN_ACTORS records of ``model`` at the most sessions, from the ``appearances`` of
     their speakers (``speaker_field`` leads to the record) and the sessions' ``links`` naming
-    them (``link_field``): one UNION of three counts per record."""
+    them (``link_field``): one UNION of the sessions each spoke at, and of those naming it."""
 
-    def counted(rows, what: str, field: str):
+    def per_record(rows, field: str):
         return (
             rows.filter(**{f"{field}__isnull": False})
             .order_by()
-            .values_list(
-                Value(what),
-                F(field),
-                F(f"{field}__slug"),
-                F(f"{field}__name"),
-            )
-            .annotate(sessions=Count("session", distinct=True))
+            .values_list(F(field), F(f"{field}__slug"), F(f"{field}__name"))
         )
 
-    spoke_there = appearances.filter(
+    # Any appearance at the linked session: it is one of ``sessions`` already.
+    spoke_there = appearances.model.objects.filter(
         session=OuterRef("session"), **{speaker_field: OuterRef(link_field)}
     )
-    rows = counted(appearances, "spoke", speaker_field).union(
-        counted(links, "named", link_field),
-        counted(links.filter(Exists(spoke_there)), "spoke_and_named", link_field),
-        all=True,
+    rows = (
+        per_record(appearances, speaker_field)
+        .annotate(spoke=Count("session", distinct=True), named=Value(0), spoke_and_named=Value(0))
+        .union(
+            per_record(links, link_field).annotate(
+                spoke=Value(0),
+                named=Count("session"),
+                spoke_and_named=Count("session", filter=Q(Exists(spoke_there))),
+            ),
+            all=True,
+        )
     )
     actors: dict[int, Actor] = {}
-    for what, pk, slug, name, count in rows:
-        if pk not in actors:
-            actors[pk] = Actor(name, model(pk=pk, slug=slug).get_absolute_url())
-        setattr(actors[pk], what, count)
+    for pk, slug, name, spoke, named, spoke_and_named in rows:
+        actor = actors.setdefault(pk, Actor(model(pk=pk, slug=slug, name=name)))
+        actor.spoke += spoke
+        actor.named += named
+        actor.spoke_and_named += spoke_and_named
     ranked = sorted(actors.values(), key=lambda a: (-a.spoke, -a.session_count, a.name))
     return ranked[:SHOWN_ACTORS]
