@@ -242,13 +242,37 @@ class SessionFilters:
             return listed
         return sessions.filter(pk__in=listed.most_recent().values("pk")[:newest])
 
+    def counted_among(self, sessions, *, without: Collection[str] = (), newest: int | None = None):
+        """What ``counted`` gives, or None where it would be every one of ``sessions`` (all
+        the sessions there are): records' counts then need no list of sessions to check."""
+        if newest is None and not self.narrows(without=without):
+            return None
+        return self.counted(sessions, without=without, newest=newest)
+
+    def narrows(self, *, without: Collection[str] = ()) -> bool:
+        """Whether these filters, but those named in ``without``, leave any session out."""
+        chosen = {
+            "meeting": self.meeting,
+            "speaker": self.speaker,
+            "organisation": self.organisation,
+            "country": self.country,
+            "resolution": self.resolution,
+            "kind": self.kind,
+            "notes": self.has_notes,
+            "from": self.date_from,
+            "to": self.date_to,
+        }
+        return bool(self.tags) or any(
+            value is not None and name not in without for name, value in chosen.items()
+        )
+
     def facets(self, sessions, *, newest: int | None = None) -> list["Facet"]:
         """Every filter but themes, with its choices. A choice counts the sessions it would
         list: those of the other filters that it matches (with ``newest``, among that many of
-        the newest)."""
+        the newest). ``sessions`` are all the sessions there are."""
         facets = []
         for name, label, model, key in RECORD_FACETS:
-            counted = self.counted(sessions, without={name}, newest=newest)
+            counted = self.counted_among(sessions, without={name}, newest=newest)
             facets.append(
                 Facet.of_records(
                     name,

@@ -23,6 +23,7 @@ from topics.models import (
     SlugQuerySet,
     TaggedItem,
     count_of,
+    sessions_in,
 )
 
 from .markdown import render_markdown
@@ -66,10 +67,11 @@ class MeetingQuerySet(SlugQuerySet):
         """Meetings with a session recorded or a date given."""
         return self.exclude(pk__in=self.mentioned_only().values("pk"))
 
-    def counted_within(self, sessions):
-        """Meetings holding any of ``sessions``, each with how many of them."""
+    def counted_within(self, sessions=None):
+        """Meetings holding any of ``sessions`` (None: any session), each with how many of
+        them."""
         return (
-            self.filter(sessions__in=sessions.values("pk"))
+            self.filter(sessions_in("sessions", sessions))
             .annotate(session_count=Count("sessions"))
             .order_by(F("start_date").desc(nulls_last=True), "name")
         )
@@ -171,10 +173,11 @@ class SpeakerQuerySet(SlugQuerySet):
             .order_by("name")
         )
 
-    def counted_within(self, sessions):
-        """Speakers at any of ``sessions``, each with how many of them they spoke at."""
+    def counted_within(self, sessions=None):
+        """Speakers at any of ``sessions`` (None: any session), each with how many of them
+        they spoke at."""
         return (
-            self.filter(appearances__session__in=sessions.values("pk"))
+            self.filter(sessions_in("appearances__session", sessions))
             .annotate(session_count=Count("appearances"))
             .order_by("-session_count", "name")
         )

@@ -38,6 +38,15 @@ def count_of(rows: models.QuerySet) -> Coalesce:
     return Coalesce(Subquery(total, output_field=models.IntegerField()), 0)
 
 
+def sessions_in(lookup: str, sessions: models.QuerySet | None) -> Q:
+    """The condition that ``lookup`` (a path to a session) leads to one of ``sessions``, or to
+    any session when ``sessions`` is None: counting over every session then does not check
+    each one against the list of them all."""
+    if sessions is None:
+        return Q(**{f"{lookup}__isnull": False})
+    return Q(**{f"{lookup}__in": sessions.order_by().values("pk")})
+
+
 class SlugQuerySet(models.QuerySet):
     """Records known by their slug, also in serialised data (``natural_key``)."""
 
@@ -362,10 +371,11 @@ class TagQuerySet(SlugQuerySet):
     def most_used(self):
         return self.listed().annotate(uses=Count("tagged_items")).order_by("-uses", "name")
 
-    def counted_within(self, sessions):
-        """Tags used on ``sessions``, each with how many of them carry it."""
+    def counted_within(self, sessions=None):
+        """Tags used on ``sessions`` (None: on any session), each with how many of them carry
+        it."""
         return (
-            self.filter(tagged_items__session__in=sessions.values("pk"))
+            self.filter(sessions_in("tagged_items__session", sessions))
             .annotate(session_count=Count("tagged_items"))
             .order_by("-is_theme", "-session_count", "name")
         )
@@ -499,10 +509,11 @@ class CountryQuerySet(SlugQuerySet):
     def with_session_counts(self):
         return self.annotate(session_count=Count("sessions", distinct=True)).order_by("name")
 
-    def counted_within(self, sessions):
-        """Countries mentioned in any of ``sessions``, each with how many of them."""
+    def counted_within(self, sessions=None):
+        """Countries mentioned in any of ``sessions`` (None: in any session), each with how
+        many of them."""
         return (
-            self.filter(sessions__in=sessions.values("pk"))
+            self.filter(sessions_in("sessions", sessions))
             .annotate(session_count=Count("sessions"))
             .order_by("-session_count", "name")
         )
@@ -550,18 +561,20 @@ class OrganisationQuerySet(SlugQuerySet):
             session_count=Coalesce(Subquery(count, output_field=models.IntegerField()), 0)
         ).order_by("name")
 
-    def counted_within(self, sessions) -> list["Organisation"]:
-        """Organisations involved in any of ``sessions`` (named, or noted for), each with how
-        many of them, most first. The (organisation, session) pairs come from one UNION and are
-        counted here: a correlated count per organisation scans every session for each one."""
+    def counted_within(self, sessions=None) -> list["Organisation"]:
+        """Organisations involved in any of ``sessions`` (None: in any session; named, or
+        noted for), each with how many of them, most first. The (organisation, session) pairs
+        come from one UNION and are counted here: a correlated count per organisation scans
+        every session for each one."""
         session_model = apps.get_model("kb_sessions", "Session")
-        session_ids = sessions.order_by().values("pk")
         shown = ["slug", "name", "acronym"]
         named = session_model.organisations.through.objects.filter(
-            session__in=session_ids
+            sessions_in("session", sessions)
         ).values_list("session_id", "organisation_id", *(f"organisation__{f}" for f in shown))
         noted = (
-            session_model.objects.filter(pk__in=session_ids, note_taker_organisation__isnull=False)
+            session_model.objects.filter(
+                sessions_in("pk", sessions), note_taker_organisation__isnull=False
+            )
             .order_by()
             .values_list(
                 "pk",
@@ -709,10 +722,11 @@ class DocumentQuerySet(SlugQuerySet):
             "normalized_symbol", "title"
         )
 
-    def counted_within(self, sessions):
-        """Documents cited in any of ``sessions``, each with how many of them cite it."""
+    def counted_within(self, sessions=None):
+        """Documents cited in any of ``sessions`` (None: in any session), each with how many
+        of them cite it."""
         return (
-            self.filter(sessions__in=sessions.values("pk"))
+            self.filter(sessions_in("sessions", sessions))
             .annotate(session_count=Count("sessions"))
             .order_by("-session_count", F("normalized_symbol").asc(nulls_last=True), "title")
         )
