@@ -1,7 +1,6 @@
 """Reference records that sessions talk about: themes and tags, UN documents, organisations,
 countries, and the source documents every record is distilled from."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -563,33 +562,41 @@ class OrganisationQuerySet(SlugQuerySet):
 
     def counted_within(self, sessions=None) -> list["Organisation"]:
         """Organisations involved in any of ``sessions`` (None: in any session; named, or
-        noted for), each with how many of them, most first. The (organisation, session) pairs
-        come from one UNION and are counted here: a correlated count per organisation scans
-        every session for each one."""
+        noted for), each with how many of them, most first. Each organisation's sessions
+        naming it, noted for it and both are counted in one UNION of two grouped counts: a
+        correlated count per organisation would scan every session for each one."""
         session_model = apps.get_model("kb_sessions", "Session")
-        shown = ["slug", "name", "acronym"]
-        named = session_model.organisations.through.objects.filter(
+
+        def per_organisation(rows, path: str):
+            fields = (F(path), *(F(f"{path}__{field}") for field in ("slug", "name", "acronym")))
+            return rows.order_by().values_list(*fields)
+
+        named_in = session_model.organisations.through.objects.filter(
             sessions_in("session", sessions)
-        ).values_list("session_id", "organisation_id", *(f"organisation__{f}" for f in shown))
-        noted = (
-            session_model.objects.filter(
-                sessions_in("pk", sessions), note_taker_organisation__isnull=False
+        )
+        noted_for = session_model.objects.filter(
+            sessions_in("pk", sessions), note_taker_organisation__isnull=False
+        )
+        counts = (
+            per_organisation(named_in, "organisation")
+            .annotate(
+                named=Count("session"),
+                noted=Value(0),
+                both=Count("session", filter=Q(session__note_taker_organisation=F("organisation"))),
             )
-            .order_by()
-            .values_list(
-                "pk",
-                "note_taker_organisation_id",
-                *(f"note_taker_organisation__{f}" for f in shown),
+            .union(
+                per_organisation(noted_for, "note_taker_organisation").annotate(
+                    named=Value(0), noted=Count("pk"), both=Value(0)
+                ),
+                all=True,
             )
         )
         organisations = {}
-        counts = Counter()
-        for _session, pk, *values in named.union(noted):
+        for pk, slug, name, acronym, named, noted, both in counts:
             if pk not in organisations:
-                organisations[pk] = self.model(pk=pk, **dict(zip(shown, values, strict=True)))
-            counts[pk] += 1
-        for pk, organisation in organisations.items():
-            organisation.session_count = counts[pk]
+                organisations[pk] = self.model(pk=pk, slug=slug, name=name, acronym=acronym)
+                organisations[pk].session_count = 0
+            organisations[pk].session_count += named + noted - both
         return sorted(organisations.values(), key=lambda o: (-o.session_count, o.name))
 
 
