@@ -243,25 +243,43 @@ class SessionQuerySet(SlugQuerySet):
         ).values("tag")
         speakers = Appearance.objects.filter(session=session).values("speaker")
         documents = self.model.documents.through.objects.filter(session=session).values("document")
-        related = self.exclude(pk=session.pk).annotate(
-            shared_themes=count_of(
-                TaggedItem.objects.filter(
-                    content_type=session_type, object_id=OuterRef("pk"), tag__in=themes
+        # The sessions sharing something, rather than a score above nought: the database then
+        # counts what each shares once, not once to filter and again to sort.
+        sharing = (
+            Q(
+                pk__in=TaggedItem.objects.filter(content_type=session_type, tag__in=themes).values(
+                    "object_id"
                 )
-            ),
-            shared_speakers=count_of(
-                Appearance.objects.filter(session=OuterRef("pk"), speaker__in=speakers)
-            ),
-            shared_documents=count_of(
-                self.model.documents.through.objects.filter(
-                    session=OuterRef("pk"), document__in=documents
+            )
+            | Q(pk__in=Appearance.objects.filter(speaker__in=speakers).values("session"))
+            | Q(
+                pk__in=self.model.documents.through.objects.filter(document__in=documents).values(
+                    "session"
                 )
-            ),
+            )
+        )
+        related = (
+            self.filter(sharing)
+            .exclude(pk=session.pk)
+            .annotate(
+                shared_themes=count_of(
+                    TaggedItem.objects.filter(
+                        content_type=session_type, object_id=OuterRef("pk"), tag__in=themes
+                    )
+                ),
+                shared_speakers=count_of(
+                    Appearance.objects.filter(session=OuterRef("pk"), speaker__in=speakers)
+                ),
+                shared_documents=count_of(
+                    self.model.documents.through.objects.filter(
+                        session=OuterRef("pk"), document__in=documents
+                    )
+                ),
+            )
         )
         score = sum(F(name) * weight for name, weight in RELATED_WEIGHTS.items())
         return (
             related.annotate(score=score)
-            .filter(score__gt=0)
             .select_related("meeting")
             .order_by("-score", F("date").desc(nulls_last=True), "title", "pk")[:limit]
         )
