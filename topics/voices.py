@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, Value, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, RowRange, Value, Window
 from django.db.models.functions import RowNumber
 
 from .models import Mention, Tag, TaggedItem
@@ -60,7 +60,13 @@ def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
             theme_id=F("tagged_items__tag"),
             theme_slug=F("tagged_items__tag__slug"),
             theme_name=F("tagged_items__tag__name"),
-            theme_count=Window(Count("pk"), partition_by=F("tagged_items__tag")),
+            # Over the whole theme, in the rank's order: both come from one sort.
+            theme_count=Window(
+                Count("pk"),
+                partition_by=F("tagged_items__tag"),
+                order_by=newest_first,
+                frame=RowRange(start=None, end=None),
+            ),
             rank=Window(RowNumber(), partition_by=F("tagged_items__tag"), order_by=newest_first),
         )
         .filter(rank__lte=SHOWN_PER_THEME)
