@@ -72,6 +72,7 @@ def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
         .filter(rank__lte=SHOWN_PER_THEME)
         .order_by("theme_id", "rank")
     )
+    # The newest sessions carrying no theme, each row with how many there are.
     unthemed = (
         sessions.exclude(
             pk__in=TaggedItem.objects.filter(
@@ -87,10 +88,12 @@ def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
     for session in [*themed, *unthemed]:
         theme_id = getattr(session, "theme_id", None)
         if theme_id not in groups:
-            theme = theme_id and Tag(
-                pk=theme_id, slug=session.theme_slug, name=session.theme_name, is_theme=True
+            theme = (
+                Tag(pk=theme_id, slug=session.theme_slug, name=session.theme_name, is_theme=True)
+                if theme_id
+                else None
             )
-            groups[theme_id] = ThemeStatements(theme or None, session.theme_count, [])
+            groups[theme_id] = ThemeStatements(theme, session.theme_count, [])
         groups[theme_id].shown.append(statements.setdefault(session.pk, Statement(session)))
     if not statements:
         return []
