@@ -106,12 +106,15 @@ class SessionSerializer(RecordSerializer):
     api_url = RecordLink("api:session-detail", source="*")
     meeting = RecordLink("api:meeting-detail")
     note_taker_organisation = RecordLink("api:organisation-detail", allow_null=True)
-    speakers = AppearanceSerializer(source="appearances", many=True, read_only=True)
-    organisations = RecordLink("api:organisation-detail", many=True)
-    documents = RecordLink("api:document-detail", key=by_document_key, many=True)
-    countries = RecordLink("api:country-detail", many=True)
-    tags = RecordLink("api:tag-detail", many=True)
-    programmes = RecordLink("api:programme-detail", many=True)
+    # The session's links come as lists the view prefetches (SessionViewSet.get_queryset).
+    speakers = AppearanceSerializer(source="appearance_list", many=True, read_only=True)
+    organisations = RecordLink("api:organisation-detail", source="organisations_list", many=True)
+    documents = RecordLink(
+        "api:document-detail", key=by_document_key, source="documents_list", many=True
+    )
+    countries = RecordLink("api:country-detail", source="countries_list", many=True)
+    tags = RecordLink("api:tag-detail", source="tags_list", many=True)
+    programmes = RecordLink("api:programme-detail", source="programmes_list", many=True)
     start_time = LocalTimeField(allow_null=True)
     end_time = LocalTimeField(allow_null=True)
     inferred = inferred_field()

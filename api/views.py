@@ -138,6 +138,10 @@ def session_list_parameters() -> list[OpenApiParameter]:
     ]
 
 
+# What the API names of each session, as lists of records (SessionSerializer).
+SESSION_LINKS = ["organisations", "documents", "countries", "tags", "programmes"]
+
+
 @extend_schema_view(list=extend_schema(parameters=session_list_parameters()))
 class SessionViewSet(RecordViewSet):
     """Sessions: plenary sittings, side events, panels, agenda items and dialogues, with their
@@ -152,13 +156,14 @@ class SessionViewSet(RecordViewSet):
         sessions = Session.objects.all()
         if self.action == "list" and not getattr(self, "swagger_fake_view", False):
             sessions = filtered_sessions(self.request.query_params, self.request.user)
+        # Into lists (to_attr): a prefetched manager builds a queryset per session and relation.
         return sessions.select_related("meeting", "note_taker_organisation").prefetch_related(
-            Prefetch("appearances", queryset=Appearance.objects.select_related("speaker")),
-            "organisations",
-            "documents",
-            "countries",
-            "tags",
-            "programmes",
+            Prefetch(
+                "appearances",
+                queryset=Appearance.objects.select_related("speaker"),
+                to_attr="appearance_list",
+            ),
+            *(Prefetch(name, to_attr=f"{name}_list") for name in SESSION_LINKS),
             citations_prefetch(),
         )
 

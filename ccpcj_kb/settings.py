@@ -202,7 +202,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# The site is written in British English only. Django's en_GB catalogue translates nothing
+# differently from the source strings, so the translation machinery only cost time on every
+# date and label rendered; dates and numbers still follow the en_GB formats.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

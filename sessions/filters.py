@@ -7,12 +7,15 @@ ignored, and the links the page builds leave them out.
 """
 
 import datetime
+import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
+from django.utils.text import Truncator
 
 from topics.models import Country, Document, Organisation, Tag
 
@@ -37,6 +40,8 @@ MAX_TAGS = 10
 # Choices a filter offers: the ones listing the most sessions (and the one chosen).
 MOST_CHOICES = 100
 MAX_VALUE_LENGTH = 120
+# Characters of a choice's label a filter shows (a document's title may run to hundreds).
+LABEL_LENGTH = 80
 # How pages write dates (the templates' "j F Y" and "l j F Y").
 DATE_FORMAT = "j F Y"
 DAY_FORMAT = "l j F Y"
@@ -61,6 +66,14 @@ class Option:
     label: str
     count: int
     selected: bool = False
+
+    @property
+    def short_label(self) -> str:
+        """The label cut to LABEL_LENGTH characters as ``truncatechars`` cuts it; most labels
+        are shorter, and are not counted character by character."""
+        if len(self.label) <= LABEL_LENGTH:
+            return unicodedata.normalize("NFC", self.label)
+        return Truncator(self.label).chars(LABEL_LENGTH)
 
 
 @dataclass
@@ -229,13 +242,37 @@ class SessionFilters:
             return listed
         return sessions.filter(pk__in=listed.most_recent().values("pk")[:newest])
 
+    def counted_among(self, sessions, *, without: Collection[str] = (), newest: int | None = None):
+        """What ``counted`` gives, or None where it would be every one of ``sessions`` (all
+        the sessions there are): records' counts then need no list of sessions to check."""
+        if newest is None and not self.narrows(without=without):
+            return None
+        return self.counted(sessions, without=without, newest=newest)
+
+    def narrows(self, *, without: Collection[str] = ()) -> bool:
+        """Whether these filters, but those named in ``without``, leave any session out."""
+        chosen = {
+            "meeting": self.meeting,
+            "speaker": self.speaker,
+            "organisation": self.organisation,
+            "country": self.country,
+            "resolution": self.resolution,
+            "kind": self.kind,
+            "notes": self.has_notes,
+            "from": self.date_from,
+            "to": self.date_to,
+        }
+        return bool(self.tags) or any(
+            value is not None and name not in without for name, value in chosen.items()
+        )
+
     def facets(self, sessions, *, newest: int | None = None) -> list["Facet"]:
         """Every filter but themes, with its choices. A choice counts the sessions it would
         list: those of the other filters that it matches (with ``newest``, among that many of
-        the newest)."""
+        the newest). ``sessions`` are all the sessions there are."""
         facets = []
         for name, label, model, key in RECORD_FACETS:
-            counted = self.counted(sessions, without={name}, newest=newest)
+            counted = self.counted_among(sessions, without={name}, newest=newest)
             facets.append(
                 Facet.of_records(
                     name,
@@ -276,13 +313,16 @@ class SessionFilters:
         """The days sessions were held on, written as the site writes dates; each counts the
         sessions from (or to) that day within the other end of the range."""
 
+        held = sorted(days)
+        running = [0]  # sessions held before each day of ``held``
+        for day in held:
+            running.append(running[-1] + days[day])
+
         def listed(day: datetime.date) -> int:
             low, high = (day, self.date_to) if after else (self.date_from, day)
-            return sum(
-                count
-                for held, count in days.items()
-                if (low is None or held >= low) and (high is None or held <= high)
-            )
+            first = 0 if low is None else bisect_left(held, low)
+            last = len(held) if high is None else bisect_right(held, high)
+            return running[last] - running[first] if last > first else 0
 
         choices = sorted({*days, *([selected] if selected else [])})
         return Facet.of_choices(

@@ -24,6 +24,7 @@ from topics.models import (
     SlugQuerySet,
     TaggedItem,
     count_of,
+    sessions_in,
 )
 
 from .markdown import render_markdown
@@ -73,10 +74,11 @@ class MeetingQuerySet(SlugQuerySet):
         """Meetings with a session recorded or a date given."""
         return self.exclude(pk__in=self.mentioned_only().values("pk"))
 
-    def counted_within(self, sessions):
-        """Meetings holding any of ``sessions``, each with how many of them."""
+    def counted_within(self, sessions=None):
+        """Meetings holding any of ``sessions`` (None: any session), each with how many of
+        them."""
         return (
-            self.filter(sessions__in=sessions.values("pk"))
+            self.filter(sessions_in("sessions", sessions))
             .annotate(session_count=Count("sessions"))
             .order_by(F("start_date").desc(nulls_last=True), "name")
         )
@@ -178,10 +180,11 @@ class SpeakerQuerySet(SlugQuerySet):
             .order_by("name")
         )
 
-    def counted_within(self, sessions):
-        """Speakers at any of ``sessions``, each with how many of them they spoke at."""
+    def counted_within(self, sessions=None):
+        """Speakers at any of ``sessions`` (None: any session), each with how many of them
+        they spoke at."""
         return (
-            self.filter(appearances__session__in=sessions.values("pk"))
+            self.filter(sessions_in("appearances__session", sessions))
             .annotate(session_count=Count("appearances"))
             .order_by("-session_count", "name")
         )
@@ -217,14 +220,19 @@ class Speaker(KeepsFormerSlugs, models.Model):
 
 class SessionQuerySet(SlugQuerySet):
     def for_listing(self):
-        """Everything a list row shows, in a fixed number of queries however many rows."""
-        return self.select_related("meeting").prefetch_related(
-            taggings_prefetch(),
-            Prefetch(
-                "appearances",
-                queryset=Appearance.objects.select_related("speaker"),
-                to_attr="appearance_list",
-            ),
+        """Everything a list row shows, in a fixed number of queries however many rows; not
+        the notes, which only a session's own page shows."""
+        return (
+            self.select_related("meeting")
+            .defer("notes", "notes_html")
+            .prefetch_related(
+                taggings_prefetch(),
+                Prefetch(
+                    "appearances",
+                    queryset=Appearance.objects.select_related("speaker"),
+                    to_attr="appearance_list",
+                ),
+            )
         )
 
     def for_syndication(self):
@@ -275,7 +283,6 @@ class SessionQuerySet(SlugQuerySet):
         score = sum(F(name) * weight for name, weight in RELATED_WEIGHTS.items())
         return (
             related.annotate(score=score)
-            .filter(score__gt=0)
             .select_related("meeting")
             .order_by("-score", F("date").desc(nulls_last=True), "title", "pk")[:limit]
         )
@@ -390,6 +397,10 @@ class Session(KeepsFormerSlugs, models.Model):
     citations = GenericRelation(Citation)
     # Feeds and calendars tell readers which sessions changed since they last looked.
     updated_at = models.DateTimeField("last modified", auto_now=True)
+
+    # Whether it runs at the same time as another session of its meeting, where a page
+    # listing it has found out (sessions.programme).
+    is_parallel = False
 
     objects = SessionQuerySet.as_manager()
 

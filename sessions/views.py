@@ -171,7 +171,7 @@ def session_list(request):
             "tag_facets": [
                 (tag, filters.url_with_tag(tag.slug))
                 for tag in Tag.objects.counted_within(
-                    filters.counted(Session.objects.all(), newest=newest)
+                    filters.counted_among(Session.objects.all(), newest=newest)
                 )
             ],
             "facets": filters.facets(Session.objects.all(), newest=newest),

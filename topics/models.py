@@ -1,7 +1,6 @@
 """Reference records that sessions talk about: themes and tags, UN documents, organisations,
 countries, and the source documents every record is distilled from."""
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -41,6 +40,15 @@ def count_of(rows: models.QuerySet) -> Coalesce:
     # Grouping by a constant aggregates every row into one.
     total = rows.order_by().values(group=Value(1)).annotate(total=Count("pk")).values("total")
     return Coalesce(Subquery(total, output_field=models.IntegerField()), 0)
+
+
+def sessions_in(lookup: str, sessions: models.QuerySet | None) -> Q:
+    """The condition that ``lookup`` (a path to a session) leads to one of ``sessions``, or to
+    any session when ``sessions`` is None: counting over every session then does not check
+    each one against the list of them all."""
+    if sessions is None:
+        return Q(**{f"{lookup}__isnull": False})
+    return Q(**{f"{lookup}__in": sessions.order_by().values("pk")})
 
 
 class SlugQuerySet(models.QuerySet):
@@ -381,10 +389,11 @@ class TagQuerySet(SlugQuerySet):
     def most_used(self):
         return self.listed().annotate(uses=Count("tagged_items")).order_by("-uses", "name")
 
-    def counted_within(self, sessions):
-        """Tags used on ``sessions``, each with how many of them carry it."""
+    def counted_within(self, sessions=None):
+        """Tags used on ``sessions`` (None: on any session), each with how many of them carry
+        it."""
         return (
-            self.filter(tagged_items__session__in=sessions.values("pk"))
+            self.filter(sessions_in("tagged_items__session", sessions))
             .annotate(session_count=Count("tagged_items"))
             .order_by("-is_theme", "-session_count", "name")
         )
@@ -430,6 +439,10 @@ class TaggedItem(GenericTaggedItemBase):
         related_name="taggings",
     )
     added_at = models.DateTimeField(auto_now_add=True)
+
+    # The session list's address with this tag added to its filters, where a list sets it;
+    # its tags link to the tag's own filter otherwise.
+    filter_url = ""
 
     class Meta:
         verbose_name = "tagging"
@@ -519,10 +532,11 @@ class CountryQuerySet(SlugQuerySet):
     def with_session_counts(self):
         return self.annotate(session_count=Count("sessions", distinct=True)).order_by("name")
 
-    def counted_within(self, sessions):
-        """Countries mentioned in any of ``sessions``, each with how many of them."""
+    def counted_within(self, sessions=None):
+        """Countries mentioned in any of ``sessions`` (None: in any session), each with how
+        many of them."""
         return (
-            self.filter(sessions__in=sessions.values("pk"))
+            self.filter(sessions_in("sessions", sessions))
             .annotate(session_count=Count("sessions"))
             .order_by("-session_count", "name")
         )
@@ -570,33 +584,43 @@ class OrganisationQuerySet(SlugQuerySet):
             session_count=Coalesce(Subquery(count, output_field=models.IntegerField()), 0)
         ).order_by("name")
 
-    def counted_within(self, sessions) -> list["Organisation"]:
-        """Organisations involved in any of ``sessions`` (named, or noted for), each with how
-        many of them, most first. The (organisation, session) pairs come from one UNION and are
-        counted here: a correlated count per organisation scans every session for each one."""
+    def counted_within(self, sessions=None) -> list["Organisation"]:
+        """Organisations involved in any of ``sessions`` (None: in any session; named, or
+        noted for), each with how many of them, most first. Each organisation's sessions
+        naming it, noted for it and both are counted in one UNION of two grouped counts: a
+        correlated count per organisation would scan every session for each one."""
         session_model = apps.get_model("kb_sessions", "Session")
-        session_ids = sessions.order_by().values("pk")
-        shown = ["slug", "name", "acronym"]
-        named = session_model.organisations.through.objects.filter(
-            session__in=session_ids
-        ).values_list("session_id", "organisation_id", *(f"organisation__{f}" for f in shown))
-        noted = (
-            session_model.objects.filter(pk__in=session_ids, note_taker_organisation__isnull=False)
-            .order_by()
-            .values_list(
-                "pk",
-                "note_taker_organisation_id",
-                *(f"note_taker_organisation__{f}" for f in shown),
+
+        def per_organisation(rows, path: str):
+            fields = (F(path), *(F(f"{path}__{field}") for field in ("slug", "name", "acronym")))
+            return rows.order_by().values_list(*fields)
+
+        named_in = session_model.organisations.through.objects.filter(
+            sessions_in("session", sessions)
+        )
+        noted_for = session_model.objects.filter(
+            sessions_in("pk", sessions), note_taker_organisation__isnull=False
+        )
+        counts = (
+            per_organisation(named_in, "organisation")
+            .annotate(
+                named=Count("session"),
+                noted=Value(0),
+                both=Count("session", filter=Q(session__note_taker_organisation=F("organisation"))),
+            )
+            .union(
+                per_organisation(noted_for, "note_taker_organisation").annotate(
+                    named=Value(0), noted=Count("pk"), both=Value(0)
+                ),
+                all=True,
             )
         )
         organisations = {}
-        counts = Counter()
-        for _session, pk, *values in named.union(noted):
+        for pk, slug, name, acronym, named, noted, both in counts:
             if pk not in organisations:
-                organisations[pk] = self.model(pk=pk, **dict(zip(shown, values, strict=True)))
-            counts[pk] += 1
-        for pk, organisation in organisations.items():
-            organisation.session_count = counts[pk]
+                organisations[pk] = self.model(pk=pk, slug=slug, name=name, acronym=acronym)
+                organisations[pk].session_count = 0
+            organisations[pk].session_count += named + noted - both
         return sorted(organisations.values(), key=lambda o: (-o.session_count, o.name))
 
 
@@ -729,10 +753,11 @@ class DocumentQuerySet(SlugQuerySet):
             "normalized_symbol", "title"
         )
 
-    def counted_within(self, sessions):
-        """Documents cited in any of ``sessions``, each with how many of them cite it."""
+    def counted_within(self, sessions=None):
+        """Documents cited in any of ``sessions`` (None: in any session), each with how many
+        of them cite it."""
         return (
-            self.filter(sessions__in=sessions.values("pk"))
+            self.filter(sessions_in("sessions", sessions))
             .annotate(session_count=Count("sessions"))
             .order_by("-session_count", F("normalized_symbol").asc(nulls_last=True), "title")
         )
@@ -764,8 +789,10 @@ class DocumentQuerySet(SlugQuerySet):
             self.filter(pk__in=candidates)
             .exclude(pk=document.pk)
             .annotate(
-                shared_sessions=count_of(cited_together.filter(document=OuterRef("pk"))),
-                shared_themes=count_of(sharing_themes.filter(object_id=OuterRef("pk"))),
+                shared_sessions=Count("sessions", filter=Q(sessions__in=sessions), distinct=True),
+                shared_themes=Count(
+                    "tagged_items", filter=Q(tagged_items__tag__in=themes), distinct=True
+                ),
             )
             .annotate(score=F("shared_sessions") * 2 + F("shared_themes"))
             .filter(score__gt=0)

@@ -115,7 +115,11 @@ def records_citing(
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is None:  # a kind of record the code no longer has
             continue
-        for order, record in enumerate(model._default_manager.filter(pk__in=ids)):
+        # What names a record and gives its address (a membership's country, body and
+        # source) comes with it, not one query per record.
+        related = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+        cited = model._default_manager.select_related(*related).filter(pk__in=ids)
+        for order, record in enumerate(cited):
             records[content_type_id, record.pk] = (order, record)
 
     placed = []

@@ -10,8 +10,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, F
-from django.db.models.functions import ExtractYear
+from django.db.models import Count
 
 # Up to this many meetings, one bar each; more, one bar per year.
 MOST_MEETING_BARS = 10
@@ -101,12 +100,19 @@ def timeline_of(sessions, *, among, url_for_meeting=None) -> Timeline | None:
 
 def _counts(sessions) -> list[tuple]:
     """(meeting slug, name, start date, year, number of sessions) of ``sessions``."""
-    return list(
+    # Counted per day, the years taken here: a meeting holds a few days, and SQLite would
+    # call a Python function on every session to extract its year.
+    per_day = (
         sessions.order_by()
-        .values("meeting__slug", "meeting__name", "meeting__start_date")
-        .annotate(count=Count("pk"), year=ExtractYear(F("date")))
-        .values_list("meeting__slug", "meeting__name", "meeting__start_date", "year", "count")
+        .values("meeting__slug", "meeting__name", "meeting__start_date", "date")
+        .annotate(count=Count("pk"))
+        .values_list("meeting__slug", "meeting__name", "meeting__start_date", "date", "count")
     )
+    counts: dict[tuple, int] = {}
+    for slug, name, start, date, count in per_day:
+        key = (slug, name, start, date.year if date else None)
+        counts[key] = counts.get(key, 0) + count
+    return [(*key, count) for key, count in counts.items()]
 
 
 def _year_of(start, years: set) -> int | None:

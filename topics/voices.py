@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, F, OuterRef, Q, RowRange, Value, Window
+from django.db.models.functions import RowNumber
 
-from .models import Mention, TaggedItem
+from .models import Mention, Tag, TaggedItem
 
 # Sessions shown under each theme; the rest are counted and reached by a link.
 SHOWN_PER_THEME = 5
@@ -28,43 +30,77 @@ class Statement:
 @dataclass
 class ThemeStatements:
     theme: object | None  # None: sessions carrying no curated theme
-    statements: list[Statement]
-
-    @property
-    def shown(self) -> list[Statement]:
-        return self.statements[:SHOWN_PER_THEME]
+    count: int  # sessions in all
+    shown: list[Statement]  # the newest SHOWN_PER_THEME of them
 
     @property
     def more(self) -> int:
-        return max(len(self.statements) - SHOWN_PER_THEME, 0)
+        return self.count - len(self.shown)
 
 
 def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
     """Theme by theme, the most sessions first, the sessions where ``speakers`` spoke or
-    ``record`` was named (``named_sessions``, or in the notes), newest first; in five
-    queries."""
+    ``record`` was named (``named_sessions``, or in the notes): how many, and the newest
+    SHOWN_PER_THEME with their speakers and snippets; in five queries, loading only the
+    sessions shown however many there are."""
     appearance_model = apps.get_model("kb_sessions", "Appearance")
     session_model = apps.get_model("kb_sessions", "Session")
+    in_notes = Mention.objects.of(record).filter(session__isnull=False)
+    sessions = session_model.objects.filter(
+        Q(pk__in=appearance_model.objects.filter(speaker__in=speakers).values("session"))
+        | Q(pk__in=in_notes.values("session"))
+        | Q(pk__in=named_sessions.values("pk"))
+    ).select_related("meeting")
+    sessions = sessions.only("slug", "title", "date", "meeting__slug", "meeting__name")
+    newest_first = [F("date").desc(nulls_last=True), "title", "pk"]
+    # Each theme's newest sessions, each row with its theme and how many sessions it has.
+    themed = (
+        sessions.filter(tagged_items__tag__is_theme=True)
+        .annotate(
+            theme_id=F("tagged_items__tag"),
+            theme_slug=F("tagged_items__tag__slug"),
+            theme_name=F("tagged_items__tag__name"),
+            # Over the whole theme, in the rank's order: both come from one sort.
+            theme_count=Window(
+                Count("pk"),
+                partition_by=F("tagged_items__tag"),
+                order_by=newest_first,
+                frame=RowRange(start=None, end=None),
+            ),
+            rank=Window(RowNumber(), partition_by=F("tagged_items__tag"), order_by=newest_first),
+        )
+        .filter(rank__lte=SHOWN_PER_THEME)
+        .order_by("theme_id", "rank")
+    )
+    # The newest sessions carrying no theme, each row with how many there are.
+    unthemed = (
+        sessions.exclude(
+            pk__in=TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(session_model),
+                tag__is_theme=True,
+            ).values("object_id")
+        )
+        .annotate(theme_count=Window(Count("pk")))
+        .order_by(*newest_first)[:SHOWN_PER_THEME]
+    )
+    groups: dict[int | None, ThemeStatements] = {}
     statements: dict[int, Statement] = {}
-    appearances = appearance_model.objects.filter(speaker__in=speakers).select_related(
-        "speaker", "session__meeting"
-    )
-    for appearance in appearances:
-        statement = statements.setdefault(appearance.session_id, Statement(appearance.session))
-        statement.appearances.append(appearance)
-    in_notes = {
-        mention.session_id: mention
-        for mention in Mention.objects.of(record)
-        .filter(session__isnull=False)
-        .select_related("session__meeting")
-    }
-    named = session_model.objects.filter(pk__in=named_sessions.values("pk")).select_related(
-        "meeting"
-    )
-    for session in [*(m.session for m in in_notes.values()), *named]:
-        statements.setdefault(session.pk, Statement(session))
+    for session in [*themed, *unthemed]:
+        theme_id = getattr(session, "theme_id", None)
+        if theme_id not in groups:
+            theme = (
+                Tag(pk=theme_id, slug=session.theme_slug, name=session.theme_name, is_theme=True)
+                if theme_id
+                else None
+            )
+            groups[theme_id] = ThemeStatements(theme, session.theme_count, [])
+        groups[theme_id].shown.append(statements.setdefault(session.pk, Statement(session)))
     if not statements:
         return []
+    for appearance in appearance_model.objects.filter(
+        speaker__in=speakers, session__in=list(statements)
+    ).select_related("speaker"):
+        statements[appearance.session_id].appearances.append(appearance)
     # The words around the speaker's own name where the notes give it, else around the record's.
     speaker_type = ContentType.objects.get_for_model(apps.get_model("kb_sessions", "Speaker"))
     speaker_snippets = {
@@ -75,97 +111,100 @@ def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
             object_id__in=speakers.values("pk"),
         ).only("session_id", "object_id", "snippet")
     }
+    record_snippets = {
+        mention.session_id: mention.snippet
+        for mention in in_notes.filter(session__in=list(statements)).only("session_id", "snippet")
+    }
     for pk, statement in statements.items():
         found = [speaker_snippets.get((pk, a.speaker_id)) for a in statement.appearances]
-        statement.snippet = next(filter(None, found), None) or (
-            in_notes[pk].snippet if pk in in_notes else ""
-        )
-    session_type = ContentType.objects.get_for_model(session_model)
-    themes: dict[int | None, ThemeStatements] = {}
-    themed = set()
-    for tagging in TaggedItem.objects.filter(
-        content_type=session_type, object_id__in=list(statements), tag__is_theme=True
-    ).select_related("tag"):
-        group = themes.setdefault(tagging.tag_id, ThemeStatements(tagging.tag, []))
-        group.statements.append(statements[tagging.object_id])
-        themed.add(tagging.object_id)
-    unthemed = [statement for pk, statement in statements.items() if pk not in themed]
-    groups = sorted(themes.values(), key=lambda g: (-len(g.statements), g.theme.name))
-    if unthemed:
-        groups.append(ThemeStatements(None, unthemed))
-    for group in groups:
-        group.statements.sort(key=_newest_first)
-    return groups
-
-
-def _newest_first(statement: Statement):
-    session = statement.session
-    return (session.date is None, -(session.date.toordinal() if session.date else 0), session.title)
+        statement.snippet = next(filter(None, found), None) or record_snippets.get(pk, "")
+    ranked = sorted(
+        (group for theme_id, group in groups.items() if theme_id is not None),
+        key=lambda group: (-group.count, group.theme.name),
+    )
+    return [*ranked, *([groups[None]] if None in groups else [])]
 
 
 @dataclass
 class Actor:
     """A country or an organisation on a theme: at how many of its sessions it spoke (one of
-    its speakers did) and was named."""
+    its speakers did), was named, and did both."""
 
-    name: str
-    url: str
-    spoke: set = field(default_factory=set)
-    named: set = field(default_factory=set)
+    record: object
+    spoke: int = 0
+    named: int = 0
+    spoke_and_named: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.record.name
+
+    @property
+    def url(self) -> str:
+        return self.record.get_absolute_url()
 
     @property
     def session_count(self) -> int:
-        return len(self.spoke | self.named)
+        return self.spoke + self.named - self.spoke_and_named
 
 
 def actors_on(sessions) -> tuple[list[Actor], list[Actor]]:
     """The countries and the organisations that spoke at or were named in ``sessions``, most
-    sessions first, in three queries."""
+    sessions first, counted by the database in two queries however many sessions there are."""
     appearance_model = apps.get_model("kb_sessions", "Appearance")
     session_model = apps.get_model("kb_sessions", "Session")
-    country_model = apps.get_model("topics", "Country")
-    organisation_model = apps.get_model("topics", "Organisation")
     ids = sessions.order_by().values("pk")
-    countries: dict[int, Actor] = {}
-    organisations: dict[int, Actor] = {}
+    appearances = appearance_model.objects.filter(session__in=ids)
+    countries = _most_active(
+        apps.get_model("topics", "Country"),
+        appearances=appearances,
+        speaker_field="speaker__country",
+        links=session_model.countries.through.objects.filter(session__in=ids),
+        link_field="country",
+    )
+    organisations = _most_active(
+        apps.get_model("topics", "Organisation"),
+        appearances=appearances,
+        speaker_field="speaker__organisation",
+        links=session_model.organisations.through.objects.filter(session__in=ids),
+        link_field="organisation",
+    )
+    return countries, organisations
 
-    def actor(actors, model, pk, slug, name):
-        if pk not in actors:
-            actors[pk] = Actor(name, model(pk=pk, slug=slug).get_absolute_url())
-        return actors[pk]
 
-    for (
-        session,
-        country,
-        country_slug,
-        country_name,
-        org,
-        org_slug,
-        org_name,
-    ) in appearance_model.objects.filter(session__in=ids).values_list(
-        "session_id",
-        "speaker__country_id",
-        "speaker__country__slug",
-        "speaker__country__name",
-        "speaker__organisation_id",
-        "speaker__organisation__slug",
-        "speaker__organisation__name",
-    ):
-        if country:
-            actor(countries, country_model, country, country_slug, country_name).spoke.add(session)
-        if org:
-            actor(organisations, organisation_model, org, org_slug, org_name).spoke.add(session)
-    for session, pk, slug, name in session_model.countries.through.objects.filter(
-        session__in=ids
-    ).values_list("session_id", "country_id", "country__slug", "country__name"):
-        actor(countries, country_model, pk, slug, name).named.add(session)
-    for session, pk, slug, name in session_model.organisations.through.objects.filter(
-        session__in=ids
-    ).values_list("session_id", "organisation_id", "organisation__slug", "organisation__name"):
-        actor(organisations, organisation_model, pk, slug, name).named.add(session)
+def _most_active(model, *, appearances, speaker_field, links, link_field) -> list[Actor]:
+    """The SHOWN_ACTORS records of ``model`` at the most sessions, from the ``appearances`` of
+    their speakers (``speaker_field`` leads to the record) and the sessions' ``links`` naming
+    them (``link_field``): one UNION of the sessions each spoke at, and of those naming it."""
 
-    def most_active(actors):
-        ranked = sorted(actors.values(), key=lambda a: (-len(a.spoke), -a.session_count, a.name))
-        return ranked[:SHOWN_ACTORS]
+    def per_record(rows, field: str):
+        return (
+            rows.filter(**{f"{field}__isnull": False})
+            .order_by()
+            .values_list(F(field), F(f"{field}__slug"), F(f"{field}__name"))
+        )
 
-    return most_active(countries), most_active(organisations)
+    # Any appearance at the linked session: it is one of ``sessions`` already.
+    spoke_there = appearances.model.objects.filter(
+        session=OuterRef("session"), **{speaker_field: OuterRef(link_field)}
+    )
+    rows = (
+        per_record(appearances, speaker_field)
+        .annotate(spoke=Count("session", distinct=True), named=Value(0), spoke_and_named=Value(0))
+        .union(
+            per_record(links, link_field).annotate(
+                spoke=Value(0),
+                named=Count("session"),
+                spoke_and_named=Count("session", filter=Q(Exists(spoke_there))),
+            ),
+            all=True,
+        )
+    )
+    actors: dict[int, Actor] = {}
+    for pk, slug, name, spoke, named, spoke_and_named in rows:
+        actor = actors.setdefault(pk, Actor(model(pk=pk, slug=slug, name=name)))
+        actor.spoke += spoke
+        actor.named += named
+        actor.spoke_and_named += spoke_and_named
+    ranked = sorted(actors.values(), key=lambda a: (-a.spoke, -a.session_count, a.name))
+    return ranked[:SHOWN_ACTORS]
