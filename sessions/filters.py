@@ -240,7 +240,13 @@ class SessionFilters:
         listed = self.apply(sessions, without=without)
         if newest is None:
             return listed
-        return sessions.filter(pk__in=listed.most_recent().values("pk")[:newest])
+        # Read once and reused by every facet the same filters count: finding the newest of a
+        # million sessions carrying two themes takes a second, checking a list of ids does not.
+        found = self.__dict__.setdefault("_newest_found", {})
+        key = (str(listed.query), newest)
+        if key not in found:
+            found[key] = list(listed.most_recent().values_list("pk", flat=True)[:newest])
+        return sessions.filter(pk__in=found[key])
 
     def counted_among(self, sessions, *, without: Collection[str] = (), newest: int | None = None):
         """What ``counted`` gives, or None where it would be every one of ``sessions`` (all

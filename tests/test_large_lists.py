@@ -64,6 +64,21 @@ def test_past_a_limit_the_filters_count_the_newest_sessions_and_say_so(client, m
     assert sum(option.count for option in kinds.options) == 5
 
 
+def test_each_filter_counts_the_newest_of_its_own_sessions(client, monkeypatch):
+    """With a kind chosen, the kind's choices count the newest of all sessions, and the notes
+    choices the newest of that kind's: each filter's sessions are its own."""
+    monkeypatch.setattr(views, "FACET_SESSIONS", 2)
+    kind = Session.objects.values("kind").annotate(n=Count("pk")).order_by("-n")[0]["kind"]
+    assert Session.objects.filter(kind=kind).count() > 2
+    response = client.get("/sessions/", {"kind": kind})
+    facets = {facet.name: facet for facet in response.context["facets"]}
+    newest_of_kind = Session.objects.filter(kind=kind).most_recent()[:2]
+    with_notes = sum(session.has_notes for session in newest_of_kind)
+    notes = {option.value: option.count for option in facets["notes"].options}
+    assert notes == {"yes": with_notes, "no": 2 - with_notes}
+    assert sum(option.count for option in facets["kind"].options) == 2
+
+
 def test_the_home_page_counts_exactly_what_is_small(client):
     page = client.get("/").content.decode()
     assert f"<strong>{Session.objects.count()}</strong> sessions" in page
