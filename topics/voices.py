@@ -46,11 +46,15 @@ def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
     appearance_model = apps.get_model("kb_sessions", "Appearance")
     session_model = apps.get_model("kb_sessions", "Session")
     in_notes = Mention.objects.of(record).filter(session__isnull=False)
-    sessions = session_model.objects.filter(
-        Q(pk__in=appearance_model.objects.filter(speaker__in=speakers).values("session"))
-        | Q(pk__in=in_notes.values("session"))
-        | Q(pk__in=named_sessions.values("pk"))
-    ).select_related("meeting")
+    # One list (a union) the database joins once, where three alternatives ("or") would have
+    # it check each of a million sessions against each.
+    involved = (
+        appearance_model.objects.filter(speaker__in=speakers)
+        .order_by()
+        .values("session")
+        .union(in_notes.order_by().values("session"), named_sessions.order_by().values("pk"))
+    )
+    sessions = session_model.objects.filter(pk__in=involved).select_related("meeting")
     sessions = sessions.only("slug", "title", "date", "meeting__slug", "meeting__name")
     newest_first = [F("date").desc(nulls_last=True), "title", "pk"]
     # Each theme's newest sessions, each row with its theme and how many sessions it has.
@@ -74,11 +78,15 @@ def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
     )
     # The newest sessions carrying no theme, each row with how many there are.
     unthemed = (
+        # "Not exists" for each session, where "not in" would list every theme's taggings.
         sessions.exclude(
-            pk__in=TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(session_model),
-                tag__is_theme=True,
-            ).values("object_id")
+            Exists(
+                TaggedItem.objects.filter(
+                    content_type=ContentType.objects.get_for_model(session_model),
+                    object_id=OuterRef("pk"),
+                    tag__is_theme=True,
+                )
+            )
         )
         .annotate(theme_count=Window(Count("pk")))
         .order_by(*newest_first)[:SHOWN_PER_THEME]
