@@ -219,21 +219,22 @@ class Speaker(KeepsFormerSlugs, models.Model):
 
 
 class SessionQuerySet(SlugQuerySet):
-    def for_listing(self):
-        """Everything a list row shows, in a fixed number of queries however many rows; not
-        the notes, which only a session's own page shows."""
-        return (
-            self.select_related("meeting")
-            .defer("notes", "notes_html")
-            .prefetch_related(
-                taggings_prefetch(),
-                Prefetch(
-                    "appearances",
-                    queryset=Appearance.objects.select_related("speaker"),
-                    to_attr="appearance_list",
-                ),
-            )
+    def with_people_and_tags(self):
+        """Each session's meeting, speakers and tags, in a fixed number of queries however
+        many sessions."""
+        return self.select_related("meeting").prefetch_related(
+            taggings_prefetch(),
+            Prefetch(
+                "appearances",
+                queryset=Appearance.objects.select_related("speaker"),
+                to_attr="appearance_list",
+            ),
         )
+
+    def for_listing(self):
+        """Everything a list row shows; not the notes, which only a session's own page (and
+        a briefing pack) shows."""
+        return self.with_people_and_tags().defer("notes", "notes_html")
 
     def for_syndication(self):
         """What a feed entry or a calendar event shows: its meeting (place and time zone) and

@@ -278,14 +278,9 @@ def briefing_pack(request):
         return filter_error(request, error)
     selected = filters.apply(Session.objects.all())
     sessions = list(
-        selected.select_related("meeting", "note_taker_organisation")
+        selected.with_people_and_tags()
+        .select_related("note_taker_organisation")
         .prefetch_related(
-            taggings_prefetch(),
-            Prefetch(
-                "appearances",
-                queryset=Appearance.objects.select_related("speaker"),
-                to_attr="appearance_list",
-            ),
             citations_prefetch(),
             Prefetch(
                 "annotations",
