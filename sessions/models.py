@@ -296,9 +296,10 @@ class SessionQuerySet(SlugQuerySet):
     def involving(self, organisation):
         """Sessions naming ``organisation``, or whose notes were taken for it."""
         named = self.model.organisations.through.objects.filter(organisation=organisation)
-        return self.filter(
-            Q(pk__in=named.values("session")) | Q(note_taker_organisation=organisation)
-        )
+        noted = self.model.objects.filter(note_taker_organisation=organisation)
+        # One list (a union) the database reads once, where "or" would have it check each of
+        # a million sessions against both.
+        return self.filter(pk__in=named.values("session").union(noted.order_by().values("pk")))
 
     def sharing_days_with(self, sessions):
         """Sessions held on the same day of the same meeting as any of ``sessions`` (a page of

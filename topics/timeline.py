@@ -10,7 +10,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 
 # Up to this many meetings, one bar each; more, one bar per year.
 MOST_MEETING_BARS = 10
@@ -76,12 +76,24 @@ class Timeline:
 
 def timeline_of(sessions, *, among, url_for_meeting=None) -> Timeline | None:
     """The timeline of ``sessions`` against every meeting and year of the sessions ``among``
-    (so a meeting where the theme did not come up shows as such), in two queries; None when
+    (so a meeting where the theme did not come up shows as such), in three queries; None when
     there are no ``sessions``. ``url_for_meeting(slug)`` links each meeting's row in the
     table."""
     rows = _counts(sessions)
     if not rows:
         return None
+    if len({slug for slug, *_ in rows}) <= MOST_MEETING_BARS:
+        meetings_among = among.order_by().values("meeting").distinct()[: MOST_MEETING_BARS + 1]
+        if len(meetings_among) <= MOST_MEETING_BARS:
+            return _per_meeting(_meetings_counted(rows, among), url_for_meeting)
+    # The years ``among`` spans, from the ends of an index: counting a million sessions per
+    # meeting and day to find them would read every one.
+    span = among.aggregate(first=Min("date"), last=Max("date"))
+    return _per_year(rows, [date.year for date in span.values() if date])
+
+
+def _meetings_counted(rows, among) -> dict[str, list]:
+    """Each meeting of ``among``: its name, start, years, and the count of ``rows`` there."""
     counted = {(slug, year): count for slug, _name, _start, year, count in rows}
     rows = [
         (slug, name, start, year, counted.get((slug, year), 0))
@@ -93,9 +105,7 @@ def timeline_of(sessions, *, among, url_for_meeting=None) -> Timeline | None:
         if year:
             entry[2].add(year)
         entry[3] += count
-    if len(meetings) <= MOST_MEETING_BARS:
-        return _per_meeting(meetings, url_for_meeting)
-    return _per_year(rows)
+    return meetings
 
 
 def _counts(sessions) -> list[tuple]:
@@ -147,12 +157,14 @@ def _per_meeting(meetings: dict, url_for_meeting) -> Timeline:
     return Timeline("meeting", bars, ticks, WIDTH, plot_height + AXIS_HEIGHT, _total(bars))
 
 
-def _per_year(rows) -> Timeline:
+def _per_year(rows, span: list[int]) -> Timeline:
+    """One bar per year of ``rows``, every year from the first to the last of them and of
+    ``span`` included."""
     counts: dict[int | None, int] = {}
     for _slug, _name, start, year, count in rows:
         year = year or (start.year if start else None)
         counts[year] = counts.get(year, 0) + count
-    years = sorted(year for year in counts if year is not None)
+    years = sorted([*(year for year in counts if year is not None), *span])
     labels = [str(year) for year in range(years[0], years[-1] + 1)] if years else []
     bars = [Bar(label, counts.get(int(label), 0)) for label in labels]
     if None in counts:

@@ -29,7 +29,7 @@ from .reading import reading_of
 from .sitemaps import SITEMAPS
 from .symbols import try_normalize_symbol
 from .timeline import timeline_of
-from .voices import actors_on, statements_of
+from .voices import COUNTED_SESSIONS, actors_on, counted_sessions_label, statements_of
 
 SESSIONS_PER_PAGE = 20
 # Names listed on a record's page (its speakers, organisations) before "and N more".
@@ -92,6 +92,9 @@ def theme_detail(request, slug):
             "follow": listings.of_theme(tag),
             "active_countries": countries,
             "active_organisations": organisations,
+            "actors_counted": (
+                counted_sessions_label() if page.paginator.count > COUNTED_SESSIONS else None
+            ),
             "timeline": timeline_of(
                 tagged,
                 among=Session.objects.all(),

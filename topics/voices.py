@@ -9,11 +9,15 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Q, RowRange, Value, Window
 from django.db.models.functions import RowNumber
+from django.utils.formats import number_format
 
 from .models import Mention, Tag, TaggedItem
 
 # Sessions shown under each theme; the rest are counted and reached by a link.
 SHOWN_PER_THEME = 5
+# The most sessions counted theme by theme, those most recently added: a large organisation
+# may be involved in half a million, too many to count on every request.
+COUNTED_SESSIONS = 10_000
 # Countries and organisations listed on a theme's page.
 SHOWN_ACTORS = 12
 
@@ -38,24 +42,52 @@ class ThemeStatements:
         return self.count - len(self.shown)
 
 
-def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
+def counted_sessions_label() -> str:
+    return number_format(COUNTED_SESSIONS, force_grouping=True)
+
+
+@dataclass
+class Statements:
+    groups: list[ThemeStatements]
+    # More sessions are involved than were counted: the counts are of the COUNTED_SESSIONS
+    # most recently added.
+    limited: bool = False
+
+    @property
+    def counted_label(self) -> str:
+        return counted_sessions_label()
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def __iter__(self):
+        return iter(self.groups)
+
+
+def statements_of(record, *, speakers, named_sessions) -> Statements:
     """Theme by theme, the most sessions first, the sessions where ``speakers`` spoke or
-    ``record`` was named (``named_sessions``, or in the notes): how many, and the newest
-    SHOWN_PER_THEME with their speakers and snippets; in five queries, loading only the
-    sessions shown however many there are."""
+    ``record`` was named (``named_sessions``, or in the notes): how many (among the
+    COUNTED_SESSIONS most recently added), and the newest SHOWN_PER_THEME with their speakers
+    and snippets; in five queries, loading only the sessions shown however many there are."""
     appearance_model = apps.get_model("kb_sessions", "Appearance")
     session_model = apps.get_model("kb_sessions", "Session")
     in_notes = Mention.objects.of(record).filter(session__isnull=False)
-    # One list (a union) the database joins once, where three alternatives ("or") would have
-    # it check each of a million sessions against each.
-    involved = (
+    # One list (a union) the database reads once, where three alternatives ("or") would have
+    # it check each of a million sessions against each; the most recently added first.
+    involved = list(
         appearance_model.objects.filter(speaker__in=speakers)
         .order_by()
-        .values("session")
-        .union(in_notes.order_by().values("session"), named_sessions.order_by().values("pk"))
+        .values_list("session", flat=True)
+        .union(
+            in_notes.order_by().values_list("session", flat=True),
+            named_sessions.order_by().values_list("pk", flat=True),
+        )
+        .order_by("-session")[: COUNTED_SESSIONS + 1]
     )
-    sessions = session_model.objects.filter(pk__in=involved).select_related("meeting")
-    sessions = sessions.only("slug", "title", "date", "meeting__slug", "meeting__name")
+    sessions = session_model.objects.filter(pk__in=involved[:COUNTED_SESSIONS])
+    sessions = sessions.select_related("meeting").only(
+        "slug", "title", "date", "meeting__slug", "meeting__name"
+    )
     newest_first = [F("date").desc(nulls_last=True), "title", "pk"]
     # Each theme's newest sessions, each row with its theme and how many sessions it has.
     themed = (
@@ -104,25 +136,23 @@ def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
             groups[theme_id] = ThemeStatements(theme, session.theme_count, [])
         groups[theme_id].shown.append(statements.setdefault(session.pk, Statement(session)))
     if not statements:
-        return []
+        return Statements([])
     for appearance in appearance_model.objects.filter(
         speaker__in=speakers, session__in=list(statements)
     ).select_related("speaker"):
         statements[appearance.session_id].appearances.append(appearance)
     # The words around the speaker's own name where the notes give it, else around the record's.
     speaker_type = ContentType.objects.get_for_model(apps.get_model("kb_sessions", "Speaker"))
-    speaker_snippets = {
-        (mention.session_id, mention.object_id): mention.snippet
-        for mention in Mention.objects.filter(
-            content_type=speaker_type,
-            session__in=list(statements),
-            object_id__in=speakers.values("pk"),
-        ).only("session_id", "object_id", "snippet")
-    }
-    record_snippets = {
-        mention.session_id: mention.snippet
-        for mention in in_notes.filter(session__in=list(statements)).only("session_id", "snippet")
-    }
+    speaker_snippets, record_snippets = {}, {}
+    for mention in Mention.objects.filter(
+        Q(content_type=speaker_type, object_id__in=speakers.values("pk"))
+        | Q(content_type=ContentType.objects.get_for_model(record), object_id=record.pk),
+        session__in=list(statements),
+    ).only("content_type_id", "session_id", "object_id", "snippet"):
+        if mention.content_type_id == speaker_type.pk:
+            speaker_snippets[mention.session_id, mention.object_id] = mention.snippet
+        else:
+            record_snippets[mention.session_id] = mention.snippet
     for pk, statement in statements.items():
         found = [speaker_snippets.get((pk, a.speaker_id)) for a in statement.appearances]
         statement.snippet = next(filter(None, found), None) or record_snippets.get(pk, "")
@@ -130,7 +160,10 @@ def statements_of(record, *, speakers, named_sessions) -> list[ThemeStatements]:
         (group for theme_id, group in groups.items() if theme_id is not None),
         key=lambda group: (-group.count, group.theme.name),
     )
-    return [*ranked, *([groups[None]] if None in groups else [])]
+    return Statements(
+        [*ranked, *([groups[None]] if None in groups else [])],
+        limited=len(involved) > COUNTED_SESSIONS,
+    )
 
 
 @dataclass
@@ -157,11 +190,12 @@ class Actor:
 
 
 def actors_on(sessions) -> tuple[list[Actor], list[Actor]]:
-    """The countries and the organisations that spoke at or were named in ``sessions``, most
-    sessions first, counted by the database in two queries however many sessions there are."""
+    """The countries and the organisations that spoke at or were named in ``sessions`` (the
+    COUNTED_SESSIONS most recently added), most sessions first, counted by the database in two
+    queries however many sessions there are."""
     appearance_model = apps.get_model("kb_sessions", "Appearance")
     session_model = apps.get_model("kb_sessions", "Session")
-    ids = sessions.order_by().values("pk")
+    ids = sessions.order_by("-pk").values("pk")[:COUNTED_SESSIONS]
     appearances = appearance_model.objects.filter(session__in=ids)
     countries = _most_active(
         apps.get_model("topics", "Country"),
