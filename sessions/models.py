@@ -293,13 +293,19 @@ class SessionQuerySet(SlugQuerySet):
             self = self.filter(tagged_items__tag=tag)
         return self
 
+    def ids_involving(self, organisation) -> list[models.QuerySet]:
+        """The ids of the sessions naming ``organisation``, and of those whose notes were taken
+        for it."""
+        named = self.model.organisations.through.objects.filter(organisation=organisation)
+        noted = self.filter(note_taker_organisation=organisation).order_by()
+        return [named.values_list("session", flat=True), noted.values_list("pk", flat=True)]
+
     def involving(self, organisation):
         """Sessions naming ``organisation``, or whose notes were taken for it."""
-        named = self.model.organisations.through.objects.filter(organisation=organisation)
-        noted = self.model.objects.filter(note_taker_organisation=organisation)
+        named, noted = self.ids_involving(organisation)
         # One list (a union) the database reads once, where "or" would have it check each of
         # a million sessions against both.
-        return self.filter(pk__in=named.values("session").union(noted.order_by().values("pk")))
+        return self.filter(pk__in=named.union(noted))
 
     def sharing_days_with(self, sessions):
         """Sessions held on the same day of the same meeting as any of ``sessions`` (a page of

@@ -175,7 +175,9 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
         )
         context["noted_count"] = organisation.noted_sessions.count()
         context["statements"] = statements_of(
-            organisation, speakers=organisation.speakers.all(), named_sessions=involving
+            organisation,
+            speakers=organisation.speakers.all(),
+            named_in=Session.objects.ids_involving(organisation),
         )
         context["statements_filter"] = urlencode({"organisation": organisation.slug})
         context["document_groups"] = organisation.documents.all().grouped_by_kind()
@@ -231,8 +233,11 @@ class CountryDetailView(FormerSlugRedirectMixin, DetailView):
             url_for_meeting=session_list_url(country=country.slug),
         )
         context["mentions"] = Mention.objects.summary_of(country)
+        named = Session.countries.through.objects.filter(country=country)
         context["statements"] = statements_of(
-            country, speakers=country.speakers.all(), named_sessions=country.sessions.all()
+            country,
+            speakers=country.speakers.all(),
+            named_in=[named.values_list("session", flat=True)],
         )
         context["statements_filter"] = urlencode({"country": country.slug})
         context["follow"] = listings.of_country(self.object)

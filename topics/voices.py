@@ -64,9 +64,9 @@ class Statements:
         return iter(self.groups)
 
 
-def statements_of(record, *, speakers, named_sessions) -> Statements:
+def statements_of(record, *, speakers, named_in) -> Statements:
     """Theme by theme, the most sessions first, the sessions where ``speakers`` spoke or
-    ``record`` was named (``named_sessions``, or in the notes): how many (among the
+    ``record`` was named (the session ids ``named_in`` list, or the notes): how many (among the
     COUNTED_SESSIONS most recently added), and the newest SHOWN_PER_THEME with their speakers
     and snippets; in five queries, loading only the sessions shown however many there are."""
     appearance_model = apps.get_model("kb_sessions", "Appearance")
@@ -80,7 +80,7 @@ def statements_of(record, *, speakers, named_sessions) -> Statements:
         .values_list("session", flat=True)
         .union(
             in_notes.order_by().values_list("session", flat=True),
-            named_sessions.order_by().values_list("pk", flat=True),
+            *named_in,
         )
         .order_by("-session")[: COUNTED_SESSIONS + 1]
     )
