@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -289,8 +289,17 @@ class SessionQuerySet(SlugQuerySet):
         )
 
     def tagged_with_all(self, tags):
+        # "Exists" for each tag, looked up in the taggings' index by session: with joins the
+        # database would gather every session of each tag before finding the newest few.
+        session_type = ContentType.objects.get_for_model(self.model)
         for tag in tags:
-            self = self.filter(tagged_items__tag=tag)
+            self = self.filter(
+                Exists(
+                    TaggedItem.objects.filter(
+                        content_type=session_type, object_id=OuterRef("pk"), tag=tag
+                    )
+                )
+            )
         return self
 
     def ids_involving(self, organisation) -> list[models.QuerySet]:
