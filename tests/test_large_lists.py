@@ -30,6 +30,10 @@ def test_a_short_list_is_counted_exactly(client):
 
 
 def test_a_long_list_says_its_count_is_an_estimate(client, small_limit):
+    if connection.vendor == "postgresql":
+        # The estimate comes from the table's statistics: up to date, whatever ran before.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Session._meta.db_table}")
     page = client.get("/sessions/").content.decode()
     if connection.vendor == "postgresql":
         assert re.search(r"<strong>about \d+</strong> sessions", page)
