@@ -120,8 +120,16 @@ def statements_of(record, *, speakers, named_in) -> Statements:
                 )
             )
         )
-        .annotate(theme_count=Window(Count("pk")))
-        .order_by(*newest_first)[:SHOWN_PER_THEME]
+        # Ranked rather than sliced: under a LIMIT the database would expect to read only a
+        # few sessions along the date index, when counting them all reads every one.
+        .annotate(
+            theme_count=Window(
+                Count("pk"), order_by=newest_first, frame=RowRange(start=None, end=None)
+            ),
+            rank=Window(RowNumber(), order_by=newest_first),
+        )
+        .filter(rank__lte=SHOWN_PER_THEME)
+        .order_by("rank")
     )
     groups: dict[int | None, ThemeStatements] = {}
     statements: dict[int, Statement] = {}
