@@ -530,7 +530,11 @@ class CountryQuerySet(SlugQuerySet):
         return self.annotate(is_member=Exists(listing.filter(country=OuterRef("pk"))))
 
     def with_session_counts(self):
-        return self.annotate(session_count=Count("sessions", distinct=True)).order_by("name")
+        # Counted per country shown, as documents are.
+        naming = apps.get_model("kb_sessions", "Session").countries.through.objects
+        return self.annotate(
+            session_count=count_of(naming.filter(country=OuterRef("pk")))
+        ).order_by("name")
 
     def counted_within(self, sessions=None):
         """Countries mentioned in any of ``sessions`` (None: in any session), each with how
@@ -749,9 +753,12 @@ class DocumentQuerySet(SlugQuerySet):
         )
 
     def with_session_counts(self):
-        return self.annotate(session_count=Count("sessions", distinct=True)).order_by(
-            "normalized_symbol", "title"
-        )
+        # Counted per document shown, through the links' index: grouping every link first
+        # would count a million sessions' citations to show a page of documents.
+        citing = apps.get_model("kb_sessions", "Session").documents.through.objects
+        return self.annotate(
+            session_count=count_of(citing.filter(document=OuterRef("pk")))
+        ).order_by("normalized_symbol", "title")
 
     def counted_within(self, sessions=None):
         """Documents cited in any of ``sessions`` (None: in any session), each with how many
