@@ -156,8 +156,13 @@ def enabled() -> bool:
 
 
 # The API counts every request against its rate limit, and its documentation page sets a
-# policy of its own: they are always answered by the site itself.
+# policy of its own: they are always answered by the site itself. Static files are answered by
+# WhiteNoise, below this middleware, without a look in the page cache.
 UNCACHED_PATHS = ("/api/",)
+
+
+def uncached_paths() -> tuple[str, ...]:
+    return (*UNCACHED_PATHS, settings.STATIC_URL)
 
 
 class PageCacheMiddleware:
@@ -201,7 +206,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def shares_pages_with(request) -> bool:
-        if request.method not in ("GET", "HEAD") or request.path.startswith(UNCACHED_PATHS):
+        if request.method not in ("GET", "HEAD") or request.path.startswith(uncached_paths()):
             return False
         cookies = request.COOKIES
         return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies

@@ -76,13 +76,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything that may answer, so every API answer carries its CORS headers.
     "corsheaders.middleware.CorsMiddleware",
+    # Before sessions and CSRF: a visitor's page comes from the cache without reaching them;
+    # and before the headers below, which are stored with the page instead of made again.
+    "ccpcj_kb.pagecache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "ccpcj_kb.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the request, so a NUL byte never reaches the database.
     "ccpcj_kb.middleware.RejectNulBytesMiddleware",
-    # Before sessions and CSRF: a visitor's page comes from the cache without reaching them.
-    "ccpcj_kb.pagecache.PageCacheMiddleware",
     # ETags and 304s for the pages the cache does not share (signed-in users').
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -100,6 +100,17 @@ def test_stored_pages_vary_on_cookies_and_are_revalidated(client):
         assert response["Last-Modified"]
 
 
+def test_a_stored_page_keeps_the_security_headers_it_was_rendered_with(client):
+    """The headers of the policies are stored with the page, not made again for each copy."""
+    rendered = client.get(SESSION_URL)
+    retitle_unseen("Unseen title")
+    stored = client.get(SESSION_URL)
+    assert "Unseen title" not in stored.content.decode()
+    for header in ("Content-Security-Policy", "Permissions-Policy", "X-Frame-Options"):
+        assert stored[header] == rendered[header], header
+    assert "default-src 'none'" in stored["Content-Security-Policy"]
+
+
 class Clock:
     """The page cache's time, moved on by hand: dates in HTTP have whole seconds."""
 
