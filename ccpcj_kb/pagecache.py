@@ -31,6 +31,7 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import (
     cc_delim_re,
     get_conditional_response,
@@ -87,8 +88,10 @@ def generation_key() -> str:
 
 
 def page_key(request) -> str:
+    """A page is kept for the day it was rendered on: it may say what day it is (the date a
+    citation was accessed on)."""
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"pages:{_database_key()}:page:{address}"
+    return f"pages:{_database_key()}:page:{timezone.localdate().isoformat()}:{address}"
 
 
 def current_generation() -> Generation:

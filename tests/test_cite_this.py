@@ -2,6 +2,7 @@
 BibTeX and CSL-JSON) with the page's permanent address and today's date as the date
 accessed; a passage is cited at its own address."""
 
+import datetime
 import json
 import re
 from html import unescape
@@ -89,3 +90,15 @@ def test_citing_a_passage_the_document_does_not_have_is_not_found(client):
     response = client.get(f"{paper.get_absolute_url()}?cite=para-999")
     assert response.status_code == 404
     assert "no passage “para-999”" in response.content.decode()
+
+
+def test_a_page_kept_overnight_gives_the_new_day_as_the_date_accessed(client, monkeypatch):
+    """Pages are served from the page cache: the next day's visitor still reads that day's
+    date, not the date the page was stored on."""
+    kb = make_programme()
+    url = kb.panel.get_absolute_url()
+    assert_cites(cite_box(client, url), HOST + url)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda: tomorrow)
+    box = cite_box(client, url)
+    assert box["text"].endswith(f"(accessed on {format_date(tomorrow, 'j F Y')}).")
