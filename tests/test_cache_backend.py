@@ -1,0 +1,69 @@
+"""The embedded default cache keeps Django's cache behaviour, stores entries uncompressed, and
+takes an entry written compressed by an earlier version as a miss."""
+
+import pytest
+from django.core.cache.backends.filebased import FileBasedCache
+
+from ccpcj_kb.cache import UncompressedFileBasedCache
+
+
+@pytest.fixture
+def cache(tmp_path):
+    return UncompressedFileBasedCache(str(tmp_path), {})
+
+
+def test_values_are_stored_and_read_back(cache):
+    page = {"content": b"<p>Femicide</p>" * 1000, "headers": [("ETag", '"abc"')]}
+    cache.set("page", page, 60)
+    assert cache.get("page") == page
+    assert cache.get("missing", "default") == "default"
+    assert cache.get_many(["page", "missing"]) == {"page": page}
+
+
+def test_entries_are_not_compressed(cache, tmp_path):
+    cache.set("page", b"Femicide " * 1000, 60)
+    (stored,) = (path for path in tmp_path.iterdir() if path.suffix == ".djcache")
+    assert stored.read_bytes().count(b"Femicide") == 1000
+
+
+def test_an_expired_entry_is_gone(cache):
+    cache.set("page", "content", -1)
+    assert cache.get("page") is None
+    assert cache.add("page", "new content", 60)
+    assert cache.get("page") == "new content"
+
+
+def test_add_keeps_an_entry_and_touch_extends_it(cache):
+    cache.set("generation", "first", None)
+    assert not cache.add("generation", "second", None)
+    assert cache.touch("generation", 60)
+    assert cache.get("generation") == "first"
+    assert not cache.touch("missing", 60)
+
+
+def test_an_entry_written_compressed_is_a_miss_and_removed(tmp_path):
+    FileBasedCache(str(tmp_path), {}).set("generation", "written compressed", None)
+    cache = UncompressedFileBasedCache(str(tmp_path), {})
+    assert cache.get("generation", "default") == "default"
+    assert cache.add("generation", "stored again", None)
+    assert cache.get("generation") == "stored again"
+
+
+@pytest.mark.django_db
+def test_the_page_cache_starts_afresh_over_pages_stored_compressed(client, settings, tmp_path):
+    """After an upgrade, the pages and generation stored compressed are rendered again."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    assert client.get("/").status_code == 200
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "ccpcj_kb.cache.UncompressedFileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    for _ in range(2):
+        assert client.get("/").status_code == 200
