@@ -594,6 +594,53 @@ class TestIndexStaysInStep:
         session.delete()
         assert found(client, "kerfufflement", Kind.SESSION) == []
 
+    def test_note_takers_follow_the_sessions_they_noted(self, client):
+        """Changing who took a session's notes, renaming their organisation or deleting a
+        session shows in the note-takers found; the other note-takers stay as they were."""
+        trust = make_organisation(name="Brindlewood Trust")
+        first, second = (
+            make_session(note_taker="José Quillby", note_taker_organisation=trust) for _ in range(2)
+        )
+        make_session(note_taker="Cyra Quillby")
+        assert found(client, "quillby", Kind.NOTE_TAKER) == ["Cyra Quillby", "José Quillby"]
+        assert "Took notes at 2 sessions" in page(search(client, "José Quillby"))
+
+        second.note_taker = "Bea Quillby"
+        second.save()
+        assert found(client, "quillby", Kind.NOTE_TAKER) == [
+            "Bea Quillby",
+            "Cyra Quillby",
+            "José Quillby",
+        ]
+        assert "Took notes at 1 session" in page(search(client, "José Quillby"))
+        # Written without the accent, the same person.
+        second.note_taker = "Jose Quillby"
+        second.save()
+        assert found(client, "quillby", Kind.NOTE_TAKER) == ["Cyra Quillby", "José Quillby"]
+
+        trust.name = "Wombatry Trust"
+        trust.save()
+        assert found(client, "wombatry", Kind.NOTE_TAKER) == ["José Quillby"]
+        first.delete()
+        second.delete()
+        assert found(client, "quillby", Kind.NOTE_TAKER) == ["Cyra Quillby"]
+
+    def test_records_shown_elsewhere_reindex_those_only_when_what_they_show_changes(self, client):
+        """A theme's description is not shown on its sessions' entries: editing it leaves them
+        as they are; renaming it rewrites them, so the sessions are found by the new name."""
+        tag = make_tag(name="Flibbertigibbet")
+        session = make_session(tags=[tag])
+        entry = SearchEntry.objects.get(kind=Kind.SESSION, object_id=session.pk)
+        tag.description = "Described at last."
+        tag.save()
+        assert SearchEntry.objects.get(kind=Kind.SESSION, object_id=session.pk).pk == entry.pk
+        assert found(client, "described", Kind.THEME) == [tag]
+        tag.name = "Gobbledegook"
+        tag.save()
+        assert SearchEntry.objects.get(kind=Kind.SESSION, object_id=session.pk).pk != entry.pk
+        assert found(client, "gobbledegook", Kind.SESSION) == [session]
+        assert found(client, "flibbertigibbet", Kind.SESSION) == []
+
     def test_other_kinds_and_symbols_follow_edits_and_deletes(self, client):
         """The other kinds and the symbols cited are found by what they hold now, whether the
         entry is saved again or written in place."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from sessions.models import Annotation, Appearance, Meeting, Session, Speaker
 from topics.models import (
@@ -383,14 +383,13 @@ def _add_words(entries: list[SearchEntry], *, counted: bool = False) -> None:
 
 
 @transaction.atomic
-def refresh(changes: dict[str, Iterable[int] | None]) -> None:
-    """Rebuild the entries of ``{kind: ids}`` (note-takers: ``{Kind.NOTE_TAKER: None}``, all
-    of them); records that no longer exist lose their entry."""
+def refresh(changes: dict[str, Iterable | None]) -> None:
+    """Rebuild the entries of ``{kind: ids}`` (note-takers: ``{Kind.NOTE_TAKER: names}``, or
+    None for all of them); records that no longer exist lose their entry."""
     entries = []
     for kind, ids in changes.items():
         if kind == Kind.NOTE_TAKER:
-            SearchEntry.objects.filter(kind=kind).delete()
-            entries += _note_takers(_noted_sessions())
+            entries += _refreshed_note_takers(ids)
             continue
         ids = set(ids)
         if not ids:
@@ -416,13 +415,44 @@ def rebuild() -> int:
     return len(entries)
 
 
+def _refreshed_note_takers(names: Iterable[str] | None) -> list[SearchEntry]:
+    """The entries of the people ``names`` (however spelt; None: everyone), made afresh from
+    the sessions they noted, the old ones deleted. A session is saved in the time it takes to
+    read the notes of the people it names, not of everyone (there may be a million)."""
+    entries = SearchEntry.objects.filter(kind=Kind.NOTE_TAKER)
+    sessions = _noted_sessions()
+    keys = None if names is None else {key(name) for name in names if name}
+    if keys is not None and "" not in keys:
+        if not keys:
+            return []
+        spellings = [
+            name
+            for name in Session.objects.exclude(note_taker="")
+            .order_by()
+            .values_list("note_taker", flat=True)
+            .distinct()
+            if key(name) in keys
+        ]
+        # A note-taker's entry has one key, its name's (see _entry).
+        entries = entries.filter(keys__in=[f"|{name_key}|" for name_key in keys])
+        sessions = sessions.filter(note_taker__in=spellings)
+    entries.delete()
+    return _note_takers(sessions)
+
+
 # What else shows a record's name, so must be refreshed when it changes: model → {kind: ids}.
 def _ids(queryset) -> list[int]:
     return list(queryset.values_list("pk", flat=True))
 
 
+def _noted_for(organisation) -> list[str]:
+    """The people who took notes for ``organisation``."""
+    noted = Session.objects.filter(note_taker_organisation=organisation).order_by()
+    return list(noted.values_list("note_taker", flat=True).distinct())
+
+
 DEPENDENTS: dict[type[models.Model], Callable[[models.Model], dict]] = {
-    Session: lambda s: {Kind.NOTE_TAKER: None},
+    Session: lambda s: {Kind.NOTE_TAKER: {s.note_taker, getattr(s, "_search_noted_by", "")}},
     Appearance: lambda a: {Kind.SESSION: [a.session_id]},
     Speaker: lambda s: {Kind.SESSION: _ids(Session.objects.filter(appearances__speaker=s))},
     Organisation: lambda o: {
@@ -433,7 +463,7 @@ DEPENDENTS: dict[type[models.Model], Callable[[models.Model], dict]] = {
         Kind.DOCUMENT: _ids(o.documents.all()),
         Kind.PROGRAMME: _ids(o.programmes.all()),
         Kind.ORGANISATION: _ids(o.children.all()),
-        Kind.NOTE_TAKER: None,
+        Kind.NOTE_TAKER: _noted_for(o),
     },
     Country: lambda c: {
         Kind.SESSION: _ids(c.sessions.all()),
@@ -477,9 +507,29 @@ LINKS = {
 }
 
 
-def _changes(instance) -> dict:
+# What other records' entries show of a record (see DEPENDENTS): while none of it changes,
+# saving the record refreshes its own entry only. Editing a theme's description does not
+# reindex the half a million sessions it is on.
+SHOWN_ELSEWHERE: dict[type[models.Model], list[str]] = {
+    Speaker: ["name", "honorific"],
+    Organisation: ["name", "acronym"],
+    Country: ["name"],
+    Tag: ["name"],
+    Meeting: ["start_date"],
+    Document: ["normalized_symbol"],
+}
+
+
+def _changes(instance, *, saved: bool = False) -> dict:
     model = type(instance)
-    changes = DEPENDENTS[model](instance) if model in DEPENDENTS else {}
+    shown = SHOWN_ELSEWHERE.get(model)
+    unchanged = (
+        saved
+        and shown is not None
+        and getattr(instance, "_search_shown", None)
+        == {field: getattr(instance, field) for field in shown}
+    )
+    changes = DEPENDENTS[model](instance) if model in DEPENDENTS and not unchanged else {}
     if model in OWN_KIND:
         changes.setdefault(OWN_KIND[model], []).append(instance.pk)
     return changes
@@ -505,9 +555,21 @@ def _paused() -> int:
     return getattr(_state, "paused", 0)
 
 
+def _saving(sender, instance, raw=False, **kwargs):
+    """Note what the stored record shows elsewhere, to tell after the save whether it changed
+    (a session: whose notes it was)."""
+    if raw or _paused() or instance.pk is None:
+        return
+    stored = type(instance)._base_manager.filter(pk=instance.pk)
+    if sender is Session:
+        instance._search_noted_by = stored.values_list("note_taker", flat=True).first() or ""
+    else:
+        instance._search_shown = stored.values(*SHOWN_ELSEWHERE[sender]).first()
+
+
 def _saved(sender, instance, raw=False, **kwargs):
     if not raw and not _paused():
-        refresh(_changes(instance))
+        refresh(_changes(instance, saved=True))
 
 
 def _deleting(sender, instance, **kwargs):
@@ -548,6 +610,8 @@ def connect() -> None:
     for model in {*DEPENDENTS, *OWN_KIND}:
         uid = f"search-index-{model._meta.label}"
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
+        if model is Session or model in SHOWN_ELSEWHERE:
+            pre_save.connect(_saving, sender=model, dispatch_uid=uid)
         pre_delete.connect(_deleting, sender=model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
     for through in LINKS:
