@@ -446,7 +446,8 @@ class Session(KeepsFormerSlugs, models.Model):
     def save(self, *, update_fields=None, **kwargs):
         notes_saved = update_fields is None or "notes" in update_fields
         if notes_saved:
-            self.notes_html, found = Vocabulary.load().link(render_markdown(self.notes))
+            html = render_markdown(self.notes)
+            self.notes_html, found = Vocabulary.load(html).link(html)
         # update_or_create() saves only the fields it was given: the rendering goes with them.
         if update_fields is not None and "notes" in update_fields:
             update_fields = {*update_fields, "notes_html"}
@@ -561,7 +562,8 @@ class Annotation(models.Model):
         return f"Annotation by {self.author} on {self.session.title}"
 
     def save(self, *, update_fields=None, **kwargs):
-        self.body_html, _found = Vocabulary.load().link(render_markdown(self.body))
+        html = render_markdown(self.body)
+        self.body_html, _found = Vocabulary.load(html).link(html)
         if update_fields is not None and "body" in update_fields:
             update_fields = {*update_fields, "body_html"}
         super().save(update_fields=update_fields, **kwargs)

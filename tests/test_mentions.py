@@ -2,10 +2,12 @@
 record's page lists where it is named."""
 
 import re
+from html import escape
 
 import pytest
 from django.core.management import call_command
 
+from sessions.markdown import render_markdown
 from sessions.models import Annotation, Session
 from tests.factories import make_document, make_programme
 from topics.mentions import Vocabulary, relink_mentions
@@ -73,6 +75,26 @@ def test_names_link_to_organisations_speakers_and_countries(client):
         assert f'<a class="mention" href="{record.get_absolute_url()}">{written}</a>' in html
     section = mentioned_section(client.get(kb.country.get_absolute_url()))
     assert "Mentioned in 1 session" in section
+
+
+def test_a_text_links_the_same_names_whether_every_name_is_read_or_only_its_own():
+    """Saving one text reads only the names written in it; every shipped note and passage,
+    and names spelt with accents, ampersands and apostrophes, link exactly as with all."""
+    Organisation.objects.create(slug="test-bh", name="Bosnia & Herzegovina Women's Network")
+    Organisation.objects.create(slug="test-cote", name="Côte d'Ivoire Bar", acronym="CIB")
+    every_name = Vocabulary.load()
+    notes = [render_markdown(session.notes) for session in Session.objects.all()]
+    notes.append(
+        "<p>The Bosnia &amp; Herzegovina Women's Network, the Côte d'Ivoire Bar (CIB), "
+        "UN Women and the UN met.</p>"
+    )
+    notes += [escape(passage.text) for passage in Passage.objects.all()]
+    linked = 0
+    for html in notes:
+        expected = every_name.link(html)
+        assert Vocabulary.load(html).link(html) == expected
+        linked += len(expected[1])
+    assert linked > 100
 
 
 def test_unknown_symbols_and_dates_stay_text():

@@ -8,12 +8,15 @@ mention is stored as a ``Mention`` so the record's page lists where it is named.
 
 import re
 from dataclasses import dataclass
-from html import escape
+from functools import reduce
+from html import escape, unescape
 from html.parser import HTMLParser
+from operator import or_
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 
 from sessions.markdown import render_markdown
 
@@ -25,6 +28,11 @@ SNIPPET_CHARACTERS = 110
 # Shorter names ("EU", "UN") are acronyms, matched as written; a name shorter than this is not
 # worth a link.
 SHORTEST_NAME = 2
+# The most words a name may have to be found in a text read on its own (see Vocabulary.load);
+# the longest known has 15.
+LONGEST_NAME_WORDS = 24
+VALUES_PER_QUERY = 10_000
+_WORD = re.compile(r"\w+")
 
 _SYMBOL_BODIES = (
     "General Assembly|Economic and Social Council|ECOSOC|Human Rights Council|HRC"
@@ -69,7 +77,10 @@ class Vocabulary:
         self.pattern = re.compile("|".join(alternatives))
 
     @classmethod
-    def load(cls) -> "Vocabulary":
+    def load(cls, html: str | None = None) -> "Vocabulary":
+        """Every name and symbol; given ``html``, the symbols and only the names it may hold
+        (every run of up to ``LONGEST_NAME_WORDS`` words in it): linking one note then reads
+        the few records it names, not the hundreds of thousands of speakers there may be."""
         document_model = apps.get_model("topics", "Document")
         names: dict[str, Target] = {}
         symbols: dict[str, Target] = {}
@@ -82,8 +93,12 @@ class Vocabulary:
             (apps.get_model("kb_sessions", "Speaker"), ("name",)),
             (apps.get_model("topics", "Country"), ("name",)),
         ]
+        written = None if html is None else _runs_of_words(unescape(html))
         for model, fields in named:
-            for record in model.objects.only("slug", *fields):
+            records = model.objects.only("slug", *fields)
+            if written is not None:
+                records = records.filter(_named_among(model, fields, written))
+            for record in records:
                 for name in (getattr(record, field).strip() for field in fields):
                     # The first record to claim a name keeps it; a shared name links nowhere
                     # rather than to the wrong one.
@@ -109,6 +124,33 @@ class Vocabulary:
         linker.feed(html)
         linker.close()
         return "".join(linker.output), list(linker.found.values())
+
+
+def _runs_of_words(text: str) -> list[str]:
+    """Every run of one to ``LONGEST_NAME_WORDS`` words in ``text``, as written: the names
+    the pattern could find in it begin and end with a word."""
+    words = list(_WORD.finditer(text))
+    return list(
+        {
+            text[first.start() : last.end()]
+            for index, first in enumerate(words)
+            for last in words[index : index + LONGEST_NAME_WORDS]
+        }
+    )
+
+
+def _named_among(model, fields, written: list[str]) -> Q:
+    """Records of ``model`` one of whose ``fields`` is one of ``written``: which ones is asked
+    in batches (a database takes a bounded number of values in one query), and the records
+    then read in one query, in their usual order, which decides who keeps a shared name."""
+    found = set()
+    for start in range(0, len(written), VALUES_PER_QUERY):
+        batch = written[start : start + VALUES_PER_QUERY]
+        for field in fields:
+            found.update(
+                model.objects.filter(**{f"{field}__in": batch}).values_list(field, flat=True)
+            )
+    return reduce(or_, (Q(**{f"{field}__in": found}) for field in fields))
 
 
 def snippet_around(text: str, start: int, end: int) -> str:
