@@ -429,7 +429,11 @@ class Session(KeepsFormerSlugs, models.Model):
             models.Index(
                 fields=["date", "start_time", "title", "id"], name="session_programme_order"
             ),
-            models.Index(fields=["note_taker"], name="session_note_taker"),
+            # Covering: how many sessions each note-taker noted, for which organisation, is
+            # counted from the index alone (search results, the note-takers' entries).
+            models.Index(
+                fields=["note_taker", "note_taker_organisation"], name="session_noted_for"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -408,6 +408,16 @@ class TestRanking:
         ]
         assert found(client, "grey herons", Kind.SESSION) == [phrase, *reversed(apart)]
 
+    def test_passages_holding_the_phrase_come_first_beside_sessions_holding_it(self, client):
+        """The phrase is looked for in passages as in sessions (each in its own index): a
+        passage holding it comes before an earlier one holding its words apart."""
+        source = make_source()
+        apart = make_passage(source, "Herons, some grey, nest here.")
+        phrase = make_passage(source, "Grey herons nest here.")
+        make_session(notes="Grey herons and herons, some grey.")
+        assert found(client, "grey herons", Kind.PASSAGE) == [phrase, apart]
+        assert found(client, "herons grey", Kind.PASSAGE) == [apart, phrase]
+
     def test_title_above_notes_and_newer_meetings_break_ties(self, client):
         """Within sessions, a title match beats a notes match; among equals, newer first."""
         old = make_session(title="Gribbleflax", date=datetime.date(2020, 1, 1))

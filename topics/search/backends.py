@@ -6,6 +6,8 @@ indexed words closest to a misspelt one. Both stem English and ignore accents, s
 query finds the same records on either.
 """
 
+import json
+
 from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
@@ -15,9 +17,6 @@ from .models import SearchEntry, SearchWord
 
 # How far a suggestion's length may be from the misspelt word's.
 LENGTH_SLACK = 2
-# SQLite: up to how many entries are checked one by one for a phrase, rather than through the
-# whole index.
-LOOKED_UP_ONE_BY_ONE = 200
 
 
 class SQLiteFullText:
@@ -28,20 +27,38 @@ class SQLiteFullText:
     other_kinds_table = "topics_searchentry_fts_others"
     symbols_table = "topics_searchentry_fts_symbols"
 
-    def matches(
-        self, phrases: list[tuple[str, ...]], *, names_only: bool = False, sessions: bool = True
-    ) -> Q:
+    def matches(self, phrases: list[tuple[str, ...]], *, sessions: bool = True) -> Q:
         """Entries holding every phrase (a word is a phrase of one); ``sessions=False`` when
         only the other kinds are wanted: their own index reads none of the sessions'."""
         expression = self._expression(phrases)
-        if names_only:
-            expression = f"{{name aliases}} : ({expression})"
         table = self.table if sessions else self.other_kinds_table
         return Q(id__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]))
 
+    def named(self, phrases: list[tuple[str, ...]], session_ids: list[int]) -> Q:
+        """Of the entries ranked, those whose names hold every phrase: sessions among
+        ``session_ids``, found between the lowest and highest of them (FTS5 uses a range of
+        rowids but not a list, and the newest sessions lie close together), and the other
+        kinds through their own, much smaller, index."""
+        expression = f"{{name aliases}} : ({self._expression(phrases)})"
+        table = self.other_kinds_table
+        condition = ~Q(kind=SearchEntry.Kind.SESSION) & Q(
+            id__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression])
+        )
+        if session_ids:
+            table = self.table
+            sessions = RawSQL(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH %s AND rowid BETWEEN %s AND %s",
+                [expression, min(session_ids), max(session_ids)],
+            )
+            condition |= Q(kind=SearchEntry.Kind.SESSION, id__in=sessions)
+        return condition
+
     def among(self, ids: list[int]) -> Q:
-        """The entries ``ids``."""
-        return Q(id__in=ids)
+        """The entries ``ids``, given as one JSON array: thousands of them cost Django and
+        SQLite several milliseconds to bind one by one."""
+        return Q(
+            id__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps([int(i) for i in ids])])
+        )
 
     def citing(self, symbol: str) -> Q:
         """Entries that are or cite the document ``symbol``: the symbols' index finds them,
@@ -57,21 +74,25 @@ class SQLiteFullText:
         # The words are letters and digits only (language.WORD), so quoting cannot break out.
         return " AND ".join(f'"{" ".join(words)}"' for words in phrases)
 
-    def holding(self, phrases: list[tuple[str, ...]], ids: list[int]) -> list[int]:
-        """Which of the entries ``ids`` hold every phrase: a few are looked up one by one,
-        more through the whole index (looking up one costs about 1/200 of reading it)."""
-        if len(ids) > LOOKED_UP_ONE_BY_ONE:
-            found = self.matches(phrases)
-        else:
-            placeholders = ", ".join(["%s"] * len(ids))
-            found = Q(
-                id__in=RawSQL(
-                    f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s "
-                    f"AND rowid IN ({placeholders})",
-                    [self._expression(phrases), *ids],
-                )
-            )
-        return list(SearchEntry.objects.filter(found, id__in=ids).values_list("id", flat=True))
+    def holding(
+        self, phrases: list[tuple[str, ...]], ids: list[int], *, sessions: bool = True
+    ) -> list[int]:
+        """Which of the entries ``ids`` hold every phrase (``sessions=False`` when none of them
+        is a session). FTS5 uses a range of rowids but not a list: sessions are looked for
+        between the lowest and highest of ``ids`` (the newest sessions lie close together),
+        the other kinds through their own, much smaller, index."""
+        if not ids:
+            return []
+        table = self.table if sessions else self.other_kinds_table
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
+        params = [self._expression(phrases)]
+        if sessions:
+            sql += " AND rowid BETWEEN %s AND %s"
+            params += [min(ids), max(ids)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            found = {rowid for (rowid,) in cursor.fetchall()}
+        return [entry for entry in ids if entry in found]
 
     def candidates(self, word: str) -> list[tuple[str, int]]:
         """Indexed words about as long as ``word``, to rank by edit distance."""
@@ -110,6 +131,10 @@ class PostgreSQLFullText:
             output_field=BooleanField(),
         )
 
+    def named(self, phrases: list[tuple[str, ...]], session_ids: list[int]):
+        """Of the entries ranked, those whose names hold every phrase."""
+        return self.matches(phrases, names_only=True)
+
     def among(self, ids: list[int]):
         """The entries ``ids``, given as one array: thousands of them cost PostgreSQL
         milliseconds to parse and plan one by one."""
@@ -124,8 +149,12 @@ class PostgreSQLFullText:
             output_field=BooleanField(),
         )
 
-    def holding(self, phrases: list[tuple[str, ...]], ids: list[int]) -> list[int]:
+    def holding(
+        self, phrases: list[tuple[str, ...]], ids: list[int], *, sessions: bool = True
+    ) -> list[int]:
         """Which of the entries ``ids`` hold every phrase, reading only their vectors."""
+        if not ids:
+            return []
         return list(
             SearchEntry.objects.filter(self.matches(phrases), self.among(ids)).values_list(
                 "id", flat=True

@@ -245,7 +245,7 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
 
     # The candidates are read first: the full-text conditions name the entries' table, so
     # inside a subquery they would refer to the outer query's rows.
-    candidates = list(
+    session_ids = list(
         entries.filter(condition(sessions=True), kind=Kind.SESSION)
         .order_by(*NEWEST_FIRST)
         .values_list("id", flat=True)[:RANKED_PER_KIND]
@@ -253,7 +253,9 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     others = entries.filter(condition(sessions=False), ~Q(kind=Kind.SESSION)).annotate(
         newest=Window(RowNumber(), partition_by=[F("kind")], order_by=NEWEST_FIRST)
     )
-    candidates += others.filter(newest__lte=RANKED_PER_KIND).values_list("id", flat=True)
+    candidates = session_ids + list(
+        others.filter(newest__lte=RANKED_PER_KIND).values_list("id", flat=True)
+    )
     # Every candidate, in the order ties are broken in (by the database, whose collation
     # orders the titles), with its tier but for the phrase in the text (_find_text_phrase).
     tiers = []
@@ -266,10 +268,10 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         phrases = [term.words for term in query.terms]
         whole = [tuple(query.sequence)]
         if len(query.sequence) > 1:
-            tiers.append(When(engine.matches(whole, names_only=True), then=NAME_PHRASE))
+            tiers.append(When(engine.named(whole, session_ids), then=NAME_PHRASE))
         # A query that is one phrase: the names holding the words are those holding it.
         if len(query.sequence) == 1 or phrases != whole:
-            tiers.append(When(engine.matches(phrases, names_only=True), then=NAME_WORDS))
+            tiers.append(When(engine.named(phrases, session_ids), then=NAME_WORDS))
     rows = (
         list(
             SearchEntry.objects.filter(engine.among(candidates))
@@ -346,7 +348,10 @@ def _find_text_phrase(query: Query, engine, by_kind: dict[str, list], wanted: di
         batch = [row for kind, rows in rest.items() if missing[kind] > 0 for row in rows[start:end]]
         if not batch:
             break
-        holding = set(engine.holding(whole, [row["id"] for row in batch]))
+        holding = set()
+        for sessions in (True, False):
+            ids = [row["id"] for row in batch if (row["kind"] == Kind.SESSION) == sessions]
+            holding.update(engine.holding(whole, ids, sessions=sessions))
         for row in batch:
             if row["id"] in holding:
                 row["tier"] = TEXT_PHRASE
