@@ -23,3 +23,28 @@ def test_past_the_limit_the_newest_sessions_are_ranked_and_the_count_says_more(c
     page = client.get("/search/", {"q": "quokka", "kind": "session"}).content.decode()
     assert 'Sessions <span class="muted">(5)</span>' in page
     assert "review 2031" in page
+
+
+@pytest.mark.parametrize(
+    ("window", "matching"),
+    [
+        (4, range(2031, 2037)),  # the newest four sessions hold more matches than are ranked
+        (2, range(2031, 2034)),  # the newest two hold none: every session is looked at
+    ],
+)
+def test_the_newest_sessions_looked_at_first_change_nothing_found(
+    client, monkeypatch, window, matching
+):
+    """Sessions are looked for first among the newest few; whether enough of those match or
+    not, the newest matches of all are the ones ranked."""
+    monkeypatch.setattr(engine, "RANKED_PER_KIND", 3)
+    monkeypatch.setattr(engine, "NEWEST_SESSIONS_FIRST", window)
+    for year in range(2031, 2037):
+        title = f"Quokka review {year}" if year in matching else f"Wallaby review {year}"
+        make_session(title=title, date=f"{year}-01-01")
+    page = client.get("/search/", {"q": "quokka", "kind": "session"}).content.decode()
+    newest = sorted(matching, reverse=True)
+    for year in newest[:3]:
+        assert f"review {year}" in page
+    for year in newest[3:]:
+        assert f"review {year}" not in page

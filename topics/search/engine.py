@@ -3,8 +3,9 @@
 Ranking, within each kind: the record's name is the query (0), holds it as a phrase (1) or holds
 every word (2); its text holds the phrase (3) or the words anywhere (4); newer records break
 ties. Kinds are shown best match first. Sessions may number a million: of each kind, only the
-newest ``RANKED_PER_KIND`` that match are ranked (for sessions, an index on the date finds them
-without reading the others), and a group that reached the limit says "more than". Of those,
+newest ``RANKED_PER_KIND`` that match are ranked (sessions are looked for among the newest
+``NEWEST_SESSIONS_FIRST`` first, then among all if too few of those match), and a group that
+reached the limit says "more than". Of those,
 the phrase in the text is looked for only as far as the places shown depend on it. A word
 that matches nothing is replaced by the closest indexed word; when the query found nothing,
 the suggestion's results are shown instead.
@@ -18,6 +19,7 @@ from itertools import groupby
 from operator import itemgetter
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 from django.db.models.functions import Lower, RowNumber
 from django.urls import reverse
@@ -51,6 +53,12 @@ SUGGESTIONS_TRIED = 3
 COMMON_WORD_USES = 1_000
 # How many rows of each kind are first looked at for the query as a phrase (then the others).
 PHRASE_CHECKED_FIRST = 20
+# Sessions are looked for first among the newest so many: a word held by one note in fifty
+# fills the ranking there, without the database reading the date of every note holding it.
+NEWEST_SESSIONS_FIRST = 50_000
+# How long the date those newest sessions start from is kept (any date gives the same results,
+# only sooner or later).
+NEWEST_SESSIONS_SECONDS = 60 * 60
 
 
 class PageError(ValueError):
@@ -239,17 +247,23 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     def condition(*, sessions: bool) -> Q:
         """What sessions, or the other kinds of record, must hold to be found."""
         held = _holding(query, engine, sessions=sessions)
-        if own_documents:
+        if own_documents and not sessions:
             return held | Q(kind=Kind.DOCUMENT, object_id__in=list(own_documents))
         return held
 
     # The candidates are read first: the full-text conditions name the entries' table, so
     # inside a subquery they would refer to the outer query's rows.
-    session_ids = list(
+    sessions = (
         entries.filter(condition(sessions=True), kind=Kind.SESSION)
         .order_by(*NEWEST_FIRST)
-        .values_list("id", flat=True)[:RANKED_PER_KIND]
+        .values_list("id", flat=True)
     )
+    session_ids = []
+    if newest_from := _newest_sessions_from():
+        # Every session left out is older than every one looked at.
+        session_ids = list(sessions.filter(date__gte=newest_from)[:RANKED_PER_KIND])
+    if len(session_ids) < RANKED_PER_KIND:
+        session_ids = list(sessions[:RANKED_PER_KIND])
     others = entries.filter(condition(sessions=False), ~Q(kind=Kind.SESSION)).annotate(
         newest=Window(RowNumber(), partition_by=[F("kind")], order_by=NEWEST_FIRST)
     )
@@ -325,6 +339,19 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     else:
         outcome.words_found = outcome.total > 0
     return outcome
+
+
+def _newest_sessions_from() -> datetime.date | None:
+    """The date the newest NEWEST_SESSIONS_FIRST sessions start from (None while there are
+    fewer), kept in the shared cache: reading it goes through that many index entries."""
+
+    def read() -> list:
+        newest = SearchEntry.objects.filter(kind=Kind.SESSION, date__isnull=False)
+        after = newest.order_by(*NEWEST_FIRST).values_list("date", flat=True)
+        return list(after[NEWEST_SESSIONS_FIRST - 1 : NEWEST_SESSIONS_FIRST])
+
+    found = cache.get_or_set("search:newest-sessions-from", read, NEWEST_SESSIONS_SECONDS)
+    return found[0] if found else None
 
 
 def _find_text_phrase(query: Query, engine, by_kind: dict[str, list], wanted: dict) -> None:
