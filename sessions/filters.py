@@ -246,7 +246,7 @@ class SessionFilters:
         key = (str(listed.query), newest)
         if key not in found:
             found[key] = list(listed.most_recent().values_list("pk", flat=True)[:newest])
-        return sessions.filter(pk__in=found[key])
+        return sessions.filter(pk__among=found[key])
 
     def counted_among(self, sessions, *, without: Collection[str] = (), newest: int | None = None):
         """What ``counted`` gives, or None where it would be every one of ``sessions`` (all

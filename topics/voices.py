@@ -84,14 +84,17 @@ def statements_of(record, *, speakers, named_in) -> Statements:
         )
         .order_by("-session")[: COUNTED_SESSIONS + 1]
     )
-    sessions = session_model.objects.filter(pk__in=involved[:COUNTED_SESSIONS])
+    sessions = session_model.objects.filter(pk__among=involved[:COUNTED_SESSIONS])
     sessions = sessions.select_related("meeting").only(
         "slug", "title", "date", "meeting__slug", "meeting__name"
     )
     newest_first = [F("date").desc(nulls_last=True), "title", "pk"]
+    # The themes' ids as values: the planner then knows from its statistics how many sessions
+    # carry them (a join to the themes hides that, and it would read every theme's taggings).
+    themes = list(Tag.objects.themes().values_list("pk", flat=True))
     # Each theme's newest sessions, each row with its theme and how many sessions it has.
     themed = (
-        sessions.filter(tagged_items__tag__is_theme=True)
+        sessions.filter(tagged_items__tag__in=themes)
         .annotate(
             theme_id=F("tagged_items__tag"),
             theme_slug=F("tagged_items__tag__slug"),
@@ -116,7 +119,7 @@ def statements_of(record, *, speakers, named_in) -> Statements:
                 TaggedItem.objects.filter(
                     content_type=ContentType.objects.get_for_model(session_model),
                     object_id=OuterRef("pk"),
-                    tag__is_theme=True,
+                    tag__in=themes,
                 )
             )
         )

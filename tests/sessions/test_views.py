@@ -362,13 +362,14 @@ PAGE_QUERY_LIMITS = {
     "/documents/": 3,  # and their issuers
     "{resolution}": 13,  # where it is mentioned (three), related documents (one)
     "/organisations/": 2,
-    "{organisation}": 21,  # programmes, members 1 each; mentions 3; timeline 2; themes 5
+    "{organisation}": 22,  # programmes, members 1 each; mentions 3; timeline 2; themes 6
     "/countries/": 3,  # and the latest membership listing
-    "{country}": 21,  # memberships, citations, passages; mentions 3; timeline 2; themes 5
+    "{country}": 21,  # memberships, citations, passages; mentions 3; timeline 2; themes 6
     "/sources/": 1,
     "{source}": 8,
-    "/search/?q=restorative": 11,  # two of them read the candidates ranked
-    "/search/?q=A/RES/900/7": 10,
+    # Two of them read the candidates ranked; one (hourly) where the newest sessions start.
+    "/search/?q=restorative": 12,
+    "/search/?q=A/RES/900/7": 11,
 }
 
 

@@ -6,8 +6,6 @@ indexed words closest to a misspelt one. Both stem English and ignore accents, s
 query finds the same records on either.
 """
 
-import json
-
 from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
@@ -52,13 +50,6 @@ class SQLiteFullText:
             )
             condition |= Q(kind=SearchEntry.Kind.SESSION, id__in=sessions)
         return condition
-
-    def among(self, ids: list[int]) -> Q:
-        """The entries ``ids``, given as one JSON array: thousands of them cost Django and
-        SQLite several milliseconds to bind one by one."""
-        return Q(
-            id__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps([int(i) for i in ids])])
-        )
 
     def citing(self, symbol: str) -> Q:
         """Entries that are or cite the document ``symbol``: the symbols' index finds them,
@@ -135,11 +126,6 @@ class PostgreSQLFullText:
         """Of the entries ranked, those whose names hold every phrase."""
         return self.matches(phrases, names_only=True)
 
-    def among(self, ids: list[int]):
-        """The entries ``ids``, given as one array: thousands of them cost PostgreSQL
-        milliseconds to parse and plan one by one."""
-        return RawSQL('"topics_searchentry"."id" = ANY(%s)', [ids], output_field=BooleanField())
-
     def citing(self, symbol: str):
         """Entries that are or cite the document ``symbol``: one of their symbols is it
         (the list's index, migration 0016, finds them)."""
@@ -156,7 +142,7 @@ class PostgreSQLFullText:
         if not ids:
             return []
         return list(
-            SearchEntry.objects.filter(self.matches(phrases), self.among(ids)).values_list(
+            SearchEntry.objects.filter(self.matches(phrases), id__among=ids).values_list(
                 "id", flat=True
             )
         )

@@ -288,7 +288,7 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
             tiers.append(When(engine.named(phrases, session_ids), then=NAME_WORDS))
     rows = (
         list(
-            SearchEntry.objects.filter(engine.among(candidates))
+            SearchEntry.objects.filter(id__among=candidates)
             .annotate(
                 tier=Case(*tiers, default=Value(TEXT_WORDS), output_field=IntegerField()),
                 order=Window(
