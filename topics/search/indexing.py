@@ -422,6 +422,8 @@ def _refreshed_note_takers(names: Iterable[str] | None) -> list[SearchEntry]:
     entries = SearchEntry.objects.filter(kind=Kind.NOTE_TAKER)
     sessions = _noted_sessions()
     keys = None if names is None else {key(name) for name in names if name}
+    # A name with no letters or digits has an empty key, which finds no entry: everyone's are
+    # made afresh instead.
     if keys is not None and "" not in keys:
         if not keys:
             return []
