@@ -48,3 +48,17 @@ def test_the_newest_sessions_looked_at_first_change_nothing_found(
         assert f"review {year}" in page
     for year in newest[3:]:
         assert f"review {year}" not in page
+
+
+def test_without_the_shared_cache_search_still_answers(client, monkeypatch):
+    """The date the newest sessions start from is kept in the shared cache; when that cannot
+    be read, every session is looked at and the results are the same."""
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("the cache server does not answer")
+
+    monkeypatch.setattr(engine.cache, "get_or_set", unreachable)
+    make_session(title="Quokka review 2031", date="2031-01-01")
+    response = client.get("/search/", {"q": "quokka", "kind": "session"})
+    assert response.status_code == 200
+    assert "review 2031" in response.content.decode()

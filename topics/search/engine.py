@@ -12,6 +12,7 @@ the suggestion's results are shown instead.
 """
 
 import datetime
+import logging
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from .language import Highlighter, key, plain_text
 from .models import SearchEntry, SearchWord
 from .query import Query, QueryError
 
+logger = logging.getLogger(__name__)
 Kind = SearchEntry.Kind
 KIND_ORDER = list(Kind.values)
 MAX_VALUE_LENGTH = 120
@@ -350,7 +352,12 @@ def _newest_sessions_from() -> datetime.date | None:
         after = newest.order_by(*NEWEST_FIRST).values_list("date", flat=True)
         return list(after[NEWEST_SESSIONS_FIRST - 1 : NEWEST_SESSIONS_FIRST])
 
-    found = cache.get_or_set("search:newest-sessions-from", read, NEWEST_SESSIONS_SECONDS)
+    try:
+        found = cache.get_or_set("search:newest-sessions-from", read, NEWEST_SESSIONS_SECONDS)
+    except Exception:
+        # Without the shared cache, every session is looked at: slower, never different.
+        logger.warning("The shared cache cannot be read; searching all sessions at once.")
+        return None
     return found[0] if found else None
 
 
