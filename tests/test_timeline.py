@@ -74,7 +74,7 @@ def test_with_twenty_times_the_data_the_chart_counts_per_year(
         ("/themes/femicide/", 13),
         (Country.objects.get(slug="malta").get_absolute_url(), 23),
         # One more: whether the knowledge base has few meetings (one bar each) or many.
-        (Organisation.objects.get(slug="unodc").get_absolute_url(), 24),
+        (Organisation.objects.get(slug="unodc").get_absolute_url(), 25),
     ]:
         with django_assert_max_num_queries(limit):
             page = client.get(address).content.decode()
