@@ -66,24 +66,28 @@ class SQLiteFullText:
         return " AND ".join(f'"{" ".join(words)}"' for words in phrases)
 
     def holding(
-        self, phrases: list[tuple[str, ...]], ids: list[int], *, sessions: bool = True
-    ) -> list[int]:
-        """Which of the entries ``ids`` hold every phrase (``sessions=False`` when none of them
-        is a session). FTS5 uses a range of rowids but not a list: sessions are looked for
-        between the lowest and highest of ``ids`` (the newest sessions lie close together),
-        the other kinds through their own, much smaller, index."""
-        if not ids:
-            return []
-        table = self.table if sessions else self.other_kinds_table
-        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
-        params = [self._expression(phrases)]
-        if sessions:
-            sql += " AND rowid BETWEEN %s AND %s"
-            params += [min(ids), max(ids)]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = {rowid for (rowid,) in cursor.fetchall()}
-        return [entry for entry in ids if entry in found]
+        self, phrases: list[tuple[str, ...]], sessions: list[int], others: list[int]
+    ) -> set[int]:
+        """Which of the entries ``sessions`` and ``others`` (of the other kinds) hold every
+        phrase. FTS5 uses a range of rowids but not a list: sessions are looked for between
+        the lowest and highest of them (the newest sessions lie close together), the other
+        kinds through their own, much smaller, index."""
+        found = set()
+        for ids, table, by_range in (
+            (sessions, self.table, True),
+            (others, self.other_kinds_table, False),
+        ):
+            if not ids:
+                continue
+            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"
+            params = [self._expression(phrases)]
+            if by_range:
+                sql += " AND rowid BETWEEN %s AND %s"
+                params += [min(ids), max(ids)]
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                found.update(rowid for (rowid,) in cursor.fetchall())
+        return found & {*sessions, *others}
 
     def candidates(self, word: str) -> list[tuple[str, int]]:
         """Indexed words about as long as ``word``, to rank by edit distance."""
@@ -136,12 +140,14 @@ class PostgreSQLFullText:
         )
 
     def holding(
-        self, phrases: list[tuple[str, ...]], ids: list[int], *, sessions: bool = True
-    ) -> list[int]:
-        """Which of the entries ``ids`` hold every phrase, reading only their vectors."""
+        self, phrases: list[tuple[str, ...]], sessions: list[int], others: list[int]
+    ) -> set[int]:
+        """Which of the entries ``sessions`` and ``others`` hold every phrase, reading only
+        their vectors."""
+        ids = [*sessions, *others]
         if not ids:
-            return []
-        return list(
+            return set()
+        return set(
             SearchEntry.objects.filter(self.matches(phrases), id__among=ids).values_list(
                 "id", flat=True
             )

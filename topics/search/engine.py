@@ -382,10 +382,9 @@ def _find_text_phrase(query: Query, engine, by_kind: dict[str, list], wanted: di
         batch = [row for kind, rows in rest.items() if missing[kind] > 0 for row in rows[start:end]]
         if not batch:
             break
-        holding = set()
-        for sessions in (True, False):
-            ids = [row["id"] for row in batch if (row["kind"] == Kind.SESSION) == sessions]
-            holding.update(engine.holding(whole, ids, sessions=sessions))
+        sessions = [row["id"] for row in batch if row["kind"] == Kind.SESSION]
+        others = [row["id"] for row in batch if row["kind"] != Kind.SESSION]
+        holding = engine.holding(whole, sessions, others)
         for row in batch:
             if row["id"] in holding:
                 row["tier"] = TEXT_PHRASE
