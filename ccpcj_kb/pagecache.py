@@ -76,22 +76,23 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def _database_key() -> str:
-    """Pages depend on the database they were read from: a test database, a benchmark's or a
-    second site sharing the cache never reads another's pages."""
+def database_key() -> str:
+    """Pages (and whatever else is kept in the shared cache) depend on the database they were
+    read from: a test database, a benchmark's or a second site sharing the cache never reads
+    another's."""
     name = str(connections[DEFAULT_DB_ALIAS].settings_dict["NAME"])
     return hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
 def generation_key() -> str:
-    return f"pages:{_database_key()}:generation"
+    return f"pages:{database_key()}:generation"
 
 
 def page_key(request) -> str:
     """A page is kept for the day it was rendered on: it may say what day it is (the date a
     citation was accessed on)."""
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"pages:{_database_key()}:page:{timezone.localdate().isoformat()}:{address}"
+    return f"pages:{database_key()}:page:{timezone.localdate().isoformat()}:{address}"
 
 
 def current_generation() -> Generation:

@@ -28,6 +28,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from ccpcj_kb.pagecache import database_key
 from sessions.models import Annotation, Meeting, Session, Speaker
 from topics.models import Country, Document, Organisation, Passage, Programme, Tag
 
@@ -353,7 +354,8 @@ def _newest_sessions_from() -> datetime.date | None:
         return list(after[NEWEST_SESSIONS_FIRST - 1 : NEWEST_SESSIONS_FIRST])
 
     try:
-        found = cache.get_or_set("search:newest-sessions-from", read, NEWEST_SESSIONS_SECONDS)
+        key = f"search:{database_key()}:newest-sessions-from"
+        found = cache.get_or_set(key, read, NEWEST_SESSIONS_SECONDS)
     except Exception:
         # Without the shared cache, every session is looked at: slower, never different.
         logger.warning("The shared cache cannot be read; searching all sessions at once.")
