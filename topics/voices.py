@@ -91,7 +91,7 @@ def statements_of(record, *, speakers, named_in) -> Statements:
     newest_first = [F("date").desc(nulls_last=True), "title", "pk"]
     # The themes' ids as values: the planner then knows from its statistics how many sessions
     # carry them (a join to the themes hides that, and it would read every theme's taggings).
-    themes = list(Tag.objects.themes().values_list("pk", flat=True))
+    themes = list(Tag.objects.themes().order_by().values_list("pk", flat=True))
     # Each theme's newest sessions, each row with its theme and how many sessions it has.
     themed = (
         sessions.filter(tagged_items__tag__in=themes)

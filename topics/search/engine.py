@@ -5,10 +5,9 @@ every word (2); its text holds the phrase (3) or the words anywhere (4); newer r
 ties. Kinds are shown best match first. Sessions may number a million: of each kind, only the
 newest ``RANKED_PER_KIND`` that match are ranked (sessions are looked for among the newest
 ``NEWEST_SESSIONS_FIRST`` first, then among all if too few of those match), and a group that
-reached the limit says "more than". Of those,
-the phrase in the text is looked for only as far as the places shown depend on it. A word
-that matches nothing is replaced by the closest indexed word; when the query found nothing,
-the suggestion's results are shown instead.
+reached the limit says "more than". Of those, the phrase in the text is looked for only as far
+as the places shown depend on it. A word that matches nothing is replaced by the closest
+indexed word; when the query found nothing, the suggestion's results are shown instead.
 """
 
 import datetime
