@@ -2,8 +2,9 @@
 
 ``__in`` binds each value apart: ten thousand ids cost Django tens of milliseconds to prepare
 and the database as many to parse, on every query that checks them. ``__among`` sends one
-array (PostgreSQL) or one JSON array (SQLite) instead; the ids are integers, so both read it
-without quoting anything.
+array literal (PostgreSQL: ``{1,2,3}``, cast to ``bigint[]``) or one JSON array (SQLite)
+instead. The ids are integers, so neither needs quoting, and writing the text at once is about
+twice as fast as the driver adapting a list of six thousand ints one by one.
 """
 
 import json
@@ -18,7 +19,9 @@ class Among(models.Lookup):
 
     def get_db_prep_lookup(self, value, connection):
         ids = [int(each) for each in value]
-        return "%s", [ids if connection.vendor == "postgresql" else json.dumps(ids)]
+        if connection.vendor == "postgresql":
+            return "%s::bigint[]", ["{" + ",".join(map(str, ids)) + "}"]
+        return "%s", [json.dumps(ids)]
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
