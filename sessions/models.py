@@ -404,6 +404,7 @@ class Session(KeepsFormerSlugs, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="noted_sessions",
+        db_index=False,  # session_noted_for_organisation leads with it
     )
     speakers = models.ManyToManyField(Speaker, through="Appearance", related_name="sessions")
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="sessions")
@@ -434,6 +435,13 @@ class Session(KeepsFormerSlugs, models.Model):
             models.Index(
                 fields=["note_taker", "note_taker_organisation"], name="session_noted_for"
             ),
+            # Covering: the sessions an organisation took notes at, and the meeting and day of
+            # sessions found by id (timelines), read from indexes alone, not from the sessions'
+            # rows with their notes (a large organisation has hundreds of thousands).
+            models.Index(
+                fields=["note_taker_organisation", "id"], name="session_noted_for_organisation"
+            ),
+            models.Index(fields=["id", "meeting", "date"], name="session_meeting_day"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -504,7 +512,12 @@ class Appearance(models.Model):
     """A speaker speaking at a session, in the role and affiliation they spoke in there."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="appearances")
-    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="appearances")
+    speaker = models.ForeignKey(
+        Speaker,
+        on_delete=models.CASCADE,
+        related_name="appearances",
+        db_index=False,  # appearance_of_speaker leads with it
+    )
     role = models.CharField(max_length=100, blank=True, help_text="E.g. “Speaker 1”, moderator.")
     affiliation = models.CharField(max_length=300, blank=True, help_text="As stated there.")
     order = models.PositiveSmallIntegerField(default=0)
@@ -516,6 +529,8 @@ class Appearance(models.Model):
                 fields=["session", "speaker"], name="one_appearance_per_session"
             )
         ]
+        # Covering: the sessions a speaker (or an organisation's speakers) spoke at.
+        indexes = [models.Index(fields=["speaker", "session"], name="appearance_of_speaker")]
 
     def __str__(self):
         return f"{self.speaker} at {self.session.title}"
