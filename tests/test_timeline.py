@@ -71,10 +71,10 @@ def test_with_twenty_times_the_data_the_chart_counts_per_year(
     assert years == list(range(years[0], years[-1] + 1)) and 2022 in years
     assert timeline.total == 2 * 20
     for address, limit in [
-        ("/themes/femicide/", 13),
-        (Country.objects.get(slug="malta").get_absolute_url(), 23),
+        ("/themes/femicide/", 14),
+        (Country.objects.get(slug="malta").get_absolute_url(), 24),
         # One more: whether the knowledge base has few meetings (one bar each) or many.
-        (Organisation.objects.get(slug="unodc").get_absolute_url(), 25),
+        (Organisation.objects.get(slug="unodc").get_absolute_url(), 26),
     ]:
         with django_assert_max_num_queries(limit):
             page = client.get(address).content.decode()

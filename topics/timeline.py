@@ -8,6 +8,7 @@ per year instead, every year in the range shown, also those without a session.
 
 import datetime
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min
@@ -76,9 +77,9 @@ class Timeline:
 
 def timeline_of(sessions, *, among, url_for_meeting=None) -> Timeline | None:
     """The timeline of ``sessions`` against every meeting and year of the sessions ``among``
-    (so a meeting where the theme did not come up shows as such), in three queries; None when
-    there are no ``sessions``. ``url_for_meeting(slug)`` links each meeting's row in the
-    table."""
+    (so a meeting where the theme did not come up shows as such), in at most five queries;
+    None when there are no ``sessions``. ``url_for_meeting(slug)`` links each meeting's row in
+    the table."""
     rows = _counts(sessions)
     if not rows:
         return None
@@ -110,19 +111,23 @@ def _meetings_counted(rows, among) -> dict[str, list]:
 
 def _counts(sessions) -> list[tuple]:
     """(meeting slug, name, start date, year, number of sessions) of ``sessions``."""
-    # Counted per day, the years taken here: a meeting holds a few days, and SQLite would
-    # call a Python function on every session to extract its year.
-    per_day = (
-        sessions.order_by()
-        .values("meeting__slug", "meeting__name", "meeting__start_date", "date")
-        .annotate(count=Count("pk"))
-        .values_list("meeting__slug", "meeting__name", "meeting__start_date", "date", "count")
-    )
-    counts: dict[tuple, int] = {}
-    for slug, name, start, date, count in per_day:
-        key = (slug, name, start, date.year if date else None)
-        counts[key] = counts.get(key, 0) + count
-    return [(*key, count) for key, count in counts.items()]
+    # Counted per meeting and day by their ids, the meetings' names then read for those counted
+    # and the years taken here: grouping hundreds of thousands of sessions by name compares
+    # strings, and SQLite would call a Python function on every session to extract its year.
+    per_day = sessions.order_by().values_list("meeting", "date").annotate(count=Count("pk"))
+    counts: Counter = Counter()
+    for meeting_id, date, count in per_day:
+        counts[meeting_id, date.year if date else None] += count
+    if not counts:
+        return []
+    meeting_model = sessions.model._meta.get_field("meeting").related_model
+    meetings = {
+        pk: (slug, name, start)
+        for pk, slug, name, start in meeting_model.objects.filter(
+            pk__among={meeting_id for meeting_id, _year in counts}
+        ).values_list("pk", "slug", "name", "start_date")
+    }
+    return [(*meetings[meeting_id], year, count) for (meeting_id, year), count in counts.items()]
 
 
 def _year_of(start, years: set) -> int | None:

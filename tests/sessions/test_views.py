@@ -358,13 +358,13 @@ PAGE_QUERY_LIMITS = {
     "/speakers/": 2,
     "{speaker}": 7,  # mentioned: counts, sessions, paragraphs (three); its sessions counted
     "/themes/": 2,
-    "{theme}": 12,  # its timeline (two); who spoke on it: speakers, countries, organisations
+    "{theme}": 13,  # its timeline (three); who spoke on it: speakers, countries, organisations
     "/documents/": 3,  # and their issuers
     "{resolution}": 13,  # where it is mentioned (three), related documents (one)
     "/organisations/": 2,
-    "{organisation}": 22,  # programmes, members 1 each; mentions 3; timeline 2; themes 6
+    "{organisation}": 23,  # programmes, members 1 each; mentions 3; timeline 3; themes 6
     "/countries/": 3,  # and the latest membership listing
-    "{country}": 21,  # memberships, citations, passages; mentions 3; timeline 2; themes 6
+    "{country}": 21,  # memberships, citations, passages; mentions 3; timeline 3; themes 6
     "/sources/": 1,
     "{source}": 8,
     # Two of them read the candidates ranked; one (hourly) where the newest sessions start.
