@@ -31,6 +31,7 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import (
     cc_delim_re,
@@ -159,14 +160,9 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-# The API counts every request against its rate limit, and its documentation page sets a
-# policy of its own: they are always answered by the site itself. Static files are answered by
-# WhiteNoise, below this middleware, without a look in the page cache.
-UNCACHED_PATHS = ("/api/",)
-
-
-def uncached_paths() -> tuple[str, ...]:
-    return (*UNCACHED_PATHS, settings.STATIC_URL)
+# The API counts every request against its rate limit: a stored answer is served only once the
+# view's throttles have counted the request (see within_rate_limits).
+RATE_LIMITED_PATHS = ("/api/",)
 
 
 class PageCacheMiddleware:
@@ -190,7 +186,10 @@ class PageCacheMiddleware:
             logger.exception("The page cache cannot be read; serving without it.")
             return self.get_response(request)
         stored = found.get(key)
-        if stored is None or stored["generation"] != generation:
+        if stored is not None and stored["generation"] == generation:
+            if request.path.startswith(RATE_LIMITED_PATHS) and not self.within_rate_limits(request):
+                return self.get_response(request)
+        else:
             # Rendered from the primary: a replica lagging behind the last write would have the
             # cache keep its past until the next write.
             with primary():
@@ -210,10 +209,26 @@ class PageCacheMiddleware:
 
     @staticmethod
     def shares_pages_with(request) -> bool:
-        if request.method not in ("GET", "HEAD") or request.path.startswith(uncached_paths()):
+        # Static files are answered by WhiteNoise, below, without a look in the page cache.
+        if request.method not in ("GET", "HEAD") or request.path.startswith(settings.STATIC_URL):
             return False
         cookies = request.COOKIES
         return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+    @staticmethod
+    def within_rate_limits(request) -> bool:
+        """Whether the request's REST framework view would let it through, counted as the view
+        counts it. One refused goes on to the view, which answers 429 and counts no more."""
+        try:
+            view_class = getattr(resolve(request.path_info).func, "cls", None)
+        except Resolver404:
+            return True
+        # Each throttle counts the request, as the view's do, even after one has refused it.
+        answers = [
+            throttle().allow_request(request, None)
+            for throttle in getattr(view_class, "throttle_classes", ())
+        ]
+        return all(answers)
 
     @staticmethod
     def can_store(response) -> bool:

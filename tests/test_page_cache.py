@@ -111,6 +111,42 @@ def test_a_stored_page_keeps_the_security_headers_it_was_rendered_with(client):
     assert "default-src 'none'" in stored["Content-Security-Policy"]
 
 
+API_LIST_URL = "/api/v1/sessions/"
+
+
+def test_the_api_is_answered_from_the_cache_until_a_write(client, django_assert_num_queries):
+    assert "Unseen title" not in client.get(API_LIST_URL).content.decode()
+    retitle_unseen("Unseen title")
+    with django_assert_num_queries(0):
+        stored = client.get(API_LIST_URL)
+    assert stored.status_code == 200
+    assert "Unseen title" not in stored.content.decode()
+    assert client.get(API_LIST_URL, HTTP_IF_NONE_MATCH=stored["ETag"]).status_code == 304
+
+    session = Session.objects.get(slug=SESSION_SLUG)
+    session.title = "Saved title"
+    session.save()
+    assert "Saved title" in client.get(API_LIST_URL).content.decode()
+
+
+def test_api_answers_from_the_cache_count_against_the_rate_limit(
+    client, settings, django_assert_num_queries
+):
+    """A client cannot get round the limit by asking for what someone else asked for first."""
+    settings.API_THROTTLE_RATE = "3/minute"
+    assert client.get(API_LIST_URL, REMOTE_ADDR="198.51.100.1").status_code == 200
+    for _ in range(2):
+        with django_assert_num_queries(0):
+            assert client.get(API_LIST_URL, REMOTE_ADDR="198.51.100.1").status_code == 200
+    throttled = client.get(API_LIST_URL, REMOTE_ADDR="198.51.100.1")
+    assert throttled.status_code == 429
+    assert 0 < int(throttled["Retry-After"]) <= 60
+    assert "throttled" in throttled.json()["detail"]
+    with django_assert_num_queries(0):
+        assert client.get(API_LIST_URL, REMOTE_ADDR="198.51.100.2").status_code == 200
+    assert client.get(API_LIST_URL, REMOTE_ADDR="198.51.100.1").status_code == 429
+
+
 class Clock:
     """The page cache's time, moved on by hand: dates in HTTP have whole seconds."""
 
