@@ -326,7 +326,7 @@ FEED_QUERY_LIMITS = {
     "/meetings/{meeting}/feed/": 3,
     "/documents/A/RES/900/7/feed/": 3,
     "/programmes/test-programme/feed/": 3,
-    "/search/feed/?q=restorative": 9,  # one (hourly): where the newest sessions start
+    "/search/feed/?q=restorative": 11,  # two (hourly): where the newest sessions and speakers start
 }
 
 

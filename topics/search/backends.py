@@ -15,6 +15,9 @@ from .models import SearchEntry, SearchWord
 
 # How far a suggestion's length may be from the misspelt word's.
 LENGTH_SLACK = 2
+# What a condition looks among: every kind of record, the speakers only, or every kind but
+# sessions and speakers (the two kinds that grow into the hundreds of thousands).
+ALL_KINDS, SPEAKERS, OTHER_KINDS = "all kinds", "speakers", "other kinds"
 
 
 class SQLiteFullText:
@@ -25,11 +28,11 @@ class SQLiteFullText:
     other_kinds_table = "topics_searchentry_fts_others"
     symbols_table = "topics_searchentry_fts_symbols"
 
-    def matches(self, phrases: list[tuple[str, ...]], *, sessions: bool = True) -> Q:
-        """Entries holding every phrase (a word is a phrase of one); ``sessions=False`` when
-        only the other kinds are wanted: their own index reads none of the sessions'."""
+    def matches(self, phrases: list[tuple[str, ...]], *, among: str = ALL_KINDS) -> Q:
+        """Entries holding every phrase (a word is a phrase of one); looking among speakers or
+        the other kinds, the index of every kind but sessions reads none of the sessions'."""
         expression = self._expression(phrases)
-        table = self.table if sessions else self.other_kinds_table
+        table = self.table if among == ALL_KINDS else self.other_kinds_table
         return Q(id__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression]))
 
     def named(self, phrases: list[tuple[str, ...]], session_ids: list[int]) -> Q:
@@ -98,10 +101,19 @@ class SQLiteFullText:
         )
 
 
-OTHER_KINDS_DOCUMENT = (
-    """(CASE WHEN "topics_searchentry"."kind" <> 'session' """
-    """THEN "topics_searchentry"."document" END)"""
-)
+# The expressions of the indexes of speakers and of the other kinds (migration topics 0017):
+# their statistics tell the planner how few of those hold the words.
+VECTORS = {
+    ALL_KINDS: '"topics_searchentry"."document"',
+    SPEAKERS: (
+        """(CASE WHEN "topics_searchentry"."kind" = 'speaker' """
+        """THEN "topics_searchentry"."document" END)"""
+    ),
+    OTHER_KINDS: (
+        """(CASE WHEN "topics_searchentry"."kind" NOT IN ('session', 'speaker') """
+        """THEN "topics_searchentry"."document" END)"""
+    ),
+}
 
 
 class PostgreSQLFullText:
@@ -109,15 +121,10 @@ class PostgreSQLFullText:
     weighted A for the name, B for other names; pg_trgm over the vocabulary."""
 
     def matches(
-        self, phrases: list[tuple[str, ...]], *, names_only: bool = False, sessions: bool = True
+        self, phrases: list[tuple[str, ...]], *, names_only: bool = False, among: str = ALL_KINDS
     ):
         query = " && ".join("phraseto_tsquery('kb_english', %s)" for _ in phrases)
-        vector = '"topics_searchentry"."document"'
-        if not sessions:
-            # The expression of the index of every kind but sessions (migration
-            # kb_sessions 0010_list_order_indexes): its statistics tell the planner how few of
-            # those hold the words.
-            vector = OTHER_KINDS_DOCUMENT
+        vector = VECTORS[among]
         if names_only:
             vector = f"ts_filter({vector}, '{{a,b}}')"
         return RawSQL(

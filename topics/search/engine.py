@@ -3,11 +3,11 @@
 Ranking, within each kind: the record's name is the query (0), holds it as a phrase (1) or holds
 every word (2); its text holds the phrase (3) or the words anywhere (4); newer records break
 ties. Kinds are shown best match first. Sessions may number a million: of each kind, only the
-newest ``RANKED_PER_KIND`` that match are ranked (sessions are looked for among the newest
-``NEWEST_SESSIONS_FIRST`` first, then among all if too few of those match), and a group that
-reached the limit says "more than". Of those, the phrase in the text is looked for only as far
-as the places shown depend on it. A word that matches nothing is replaced by the closest
-indexed word; when the query found nothing, the suggestion's results are shown instead.
+newest ``RANKED_PER_KIND`` that match are ranked (sessions and speakers are looked for among
+their newest ``NEWEST_LOOKED_AT_FIRST`` first, then among all if too few of those match), and
+a group that reached the limit says "more than". Of those, the phrase in the text is looked for
+only as far as the places shown depend on it. A word that matches nothing is replaced by the
+closest indexed word; when the query found nothing, the suggestion's results are shown instead.
 """
 
 import datetime
@@ -27,11 +27,11 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from ccpcj_kb.pagecache import database_key
+from ccpcj_kb.pagecache import current_generation, database_key
 from sessions.models import Annotation, Meeting, Session, Speaker
 from topics.models import Country, Document, Organisation, Passage, Programme, Tag
 
-from .backends import full_text
+from .backends import ALL_KINDS, OTHER_KINDS, SPEAKERS, full_text
 from .indexing import find_symbols
 from .language import Highlighter, key, plain_text
 from .models import SearchEntry, SearchWord
@@ -55,12 +55,13 @@ SUGGESTIONS_TRIED = 3
 COMMON_WORD_USES = 1_000
 # How many rows of each kind are first looked at for the query as a phrase (then the others).
 PHRASE_CHECKED_FIRST = 20
-# Sessions are looked for first among the newest so many: a word held by one note in fifty
-# fills the ranking there, without the database reading the date of every note holding it.
-NEWEST_SESSIONS_FIRST = 50_000
-# How long the date those newest sessions start from is kept (any date gives the same results,
-# only sooner or later).
-NEWEST_SESSIONS_SECONDS = 60 * 60
+# The kinds of record that grow with the sessions into the hundreds of thousands (a speaker for
+# every three sessions). Each is looked for first among its newest so many: a word held by one
+# record in fifty fills the ranking there, without the database reading every record holding it.
+GROWING_KINDS = [Kind.SESSION, Kind.SPEAKER]
+NEWEST_LOOKED_AT_FIRST = 50_000
+# How long where those newest start is kept, at most: any write has it read again.
+NEWEST_START_SECONDS = 60 * 60
 
 
 class PageError(ValueError):
@@ -246,32 +247,37 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
         else ()
     )
 
-    def condition(*, sessions: bool) -> Q:
-        """What sessions, or the other kinds of record, must hold to be found."""
-        held = _holding(query, engine, sessions=sessions)
-        if own_documents and not sessions:
+    def condition(among: str) -> Q:
+        """What records (sessions, speakers or the other kinds) must hold to be found."""
+        held = _holding(query, engine, among=among)
+        if own_documents and among == OTHER_KINDS:
             return held | Q(kind=Kind.DOCUMENT, object_id__in=list(own_documents))
         return held
 
     # The candidates are read first: the full-text conditions name the entries' table, so
     # inside a subquery they would refer to the outer query's rows.
-    sessions = (
-        entries.filter(condition(sessions=True), kind=Kind.SESSION)
-        .order_by(*NEWEST_FIRST)
-        .values_list("id", flat=True)
-    )
-    session_ids = []
-    if newest_from := _newest_sessions_from():
-        # Every session left out is older than every one looked at.
-        session_ids = list(sessions.filter(date__gte=newest_from)[:RANKED_PER_KIND])
-    if len(session_ids) < RANKED_PER_KIND:
-        session_ids = list(sessions[:RANKED_PER_KIND])
-    others = entries.filter(condition(sessions=False), ~Q(kind=Kind.SESSION)).annotate(
+    newest = _newest_looked_at_first()
+
+    def newest_matching(kind: str, among: str) -> list[int]:
+        matching = (
+            entries.filter(condition(among), kind=kind)
+            .order_by(*NEWEST_FIRST)
+            .values_list("id", flat=True)
+        )
+        found = []
+        if kind in newest:
+            # Every record left out is older than every one looked at.
+            found = list(matching.filter(newest[kind])[:RANKED_PER_KIND])
+        if len(found) < RANKED_PER_KIND:
+            found = list(matching[:RANKED_PER_KIND])
+        return found
+
+    session_ids = newest_matching(Kind.SESSION, ALL_KINDS)
+    candidates = session_ids + newest_matching(Kind.SPEAKER, SPEAKERS)
+    others = entries.filter(condition(OTHER_KINDS), ~Q(kind__in=GROWING_KINDS)).annotate(
         newest=Window(RowNumber(), partition_by=[F("kind")], order_by=NEWEST_FIRST)
     )
-    candidates = session_ids + list(
-        others.filter(newest__lte=RANKED_PER_KIND).values_list("id", flat=True)
-    )
+    candidates += others.filter(newest__lte=RANKED_PER_KIND).values_list("id", flat=True)
     # Every candidate, in the order ties are broken in (by the database, whose collation
     # orders the titles), with its tier but for the phrase in the text (_find_text_phrase).
     tiers = []
@@ -343,23 +349,43 @@ def _run(query: Query, narrowing: Narrowing, entries, user) -> Outcome:
     return outcome
 
 
-def _newest_sessions_from() -> datetime.date | None:
-    """The date the newest NEWEST_SESSIONS_FIRST sessions start from (None while there are
-    fewer), kept in the shared cache: reading it goes through that many index entries."""
+def _newest_looked_at_first() -> dict[str, Q]:
+    """For each of the GROWING_KINDS with more than NEWEST_LOOKED_AT_FIRST records, the
+    condition its newest that many meet (records of the same date as the last of them too).
+    Where they start is kept in the shared cache until the next write: reading it goes
+    through that many entries."""
 
-    def read() -> list:
-        newest = SearchEntry.objects.filter(kind=Kind.SESSION, date__isnull=False)
-        after = newest.order_by(*NEWEST_FIRST).values_list("date", flat=True)
-        return list(after[NEWEST_SESSIONS_FIRST - 1 : NEWEST_SESSIONS_FIRST])
+    def read() -> dict[str, tuple]:
+        starts = {}
+        for kind in GROWING_KINDS:
+            newest = SearchEntry.objects.filter(kind=kind).order_by(*NEWEST_FIRST)
+            start = newest.values_list("date", "id")[NEWEST_LOOKED_AT_FIRST - 1 :].first()
+            if start:
+                date, pk = start
+                dated = date is None and newest.filter(date__isnull=False).exists()
+                starts[kind] = (date, pk, dated)
+        return starts
 
     try:
-        key = f"search:{database_key()}:newest-sessions-from"
-        found = cache.get_or_set(key, read, NEWEST_SESSIONS_SECONDS)
+        generation = current_generation().token
+        key = f"search:{database_key()}:{generation}:newest-start"
+        starts = cache.get_or_set(key, read, NEWEST_START_SECONDS)
     except Exception:
-        # Without the shared cache, every session is looked at: slower, never different.
-        logger.warning("The shared cache cannot be read; searching all sessions at once.")
-        return None
-    return found[0] if found else None
+        # Without the shared cache, every record is looked at: slower, never different.
+        logger.warning("The shared cache cannot be read; searching all records at once.")
+        return {}
+    conditions = {}
+    for kind, (date, pk, dated) in starts.items():
+        if date is not None:
+            conditions[kind] = Q(date__gte=date)
+            continue
+        # Past the dated records (speakers have none) come the others, the newest (highest
+        # id) first. The dated ones are named only where there are any: a condition on the
+        # dates alone lets the index of the newest first bound the rest.
+        conditions[kind] = Q(date__isnull=True, id__gte=pk)
+        if dated:
+            conditions[kind] |= Q(date__isnull=False)
+    return conditions
 
 
 def _find_text_phrase(query: Query, engine, by_kind: dict[str, list], wanted: dict) -> None:
@@ -392,14 +418,14 @@ def _find_text_phrase(query: Query, engine, by_kind: dict[str, list], wanted: di
                 missing[row["kind"]] -= 1
 
 
-def _holding(query: Query, engine, *, sessions: bool = True) -> Q:
-    """Entries holding every word and phrase of ``query`` and citing every symbol it names
-    (``sessions=False`` when only the other kinds of record are wanted)."""
+def _holding(query: Query, engine, *, among: str = ALL_KINDS) -> Q:
+    """Entries holding every word and phrase of ``query`` and citing every symbol it names,
+    looked for ``among`` every kind of record or some (see backends)."""
     condition = Q()
     for symbol in query.symbols:
         condition &= engine.citing(symbol)
     if query.terms:
-        condition &= engine.matches([term.words for term in query.terms], sessions=sessions)
+        condition &= engine.matches([term.words for term in query.terms], among=among)
     return condition
 
 
