@@ -54,9 +54,10 @@ class SQLiteFullText:
             condition |= Q(kind=SearchEntry.Kind.SESSION, id__in=sessions)
         return condition
 
-    def citing(self, symbol: str) -> Q:
-        """Entries that are or cite the document ``symbol``: the symbols' index finds them,
-        the exact comparison keeps only those naming this very symbol."""
+    def citing(self, symbol: str, *, among: str = ALL_KINDS) -> Q:
+        """Entries that are or cite the document ``symbol``: the symbols' index (of every
+        kind, whatever ``among``) finds them, the exact comparison keeps only those naming
+        this very symbol."""
         table = self.symbols_table
         return Q(
             id__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [f'"{symbol}"']),
@@ -101,8 +102,16 @@ class SQLiteFullText:
         )
 
 
-# The expressions of the indexes of speakers and of the other kinds (migration topics 0017):
-# their statistics tell the planner how few of those hold the words.
+# The expressions of the indexes of speakers and of the other kinds, of their words and of their
+# symbols (migration topics 0017): their statistics tell the planner how few of those hold them.
+SYMBOL_LISTS = {
+    ALL_KINDS: """string_to_array("topics_searchentry"."symbols", '|')""",
+    SPEAKERS: (
+        """(CASE WHEN "topics_searchentry"."kind" <> 'session' """
+        """THEN string_to_array("topics_searchentry"."symbols", '|') END)"""
+    ),
+}
+SYMBOL_LISTS[OTHER_KINDS] = SYMBOL_LISTS[SPEAKERS]
 VECTORS = {
     ALL_KINDS: '"topics_searchentry"."document"',
     SPEAKERS: (
@@ -137,14 +146,10 @@ class PostgreSQLFullText:
         """Of the entries ranked, those whose names hold every phrase."""
         return self.matches(phrases, names_only=True)
 
-    def citing(self, symbol: str):
+    def citing(self, symbol: str, *, among: str = ALL_KINDS):
         """Entries that are or cite the document ``symbol``: one of their symbols is it
-        (the list's index, migration 0016, finds them)."""
-        return RawSQL(
-            """string_to_array("topics_searchentry"."symbols", '|') @> ARRAY[%s]""",
-            [symbol],
-            output_field=BooleanField(),
-        )
+        (the lists' indexes, migrations 0016 and 0017, find them)."""
+        return RawSQL(f"{SYMBOL_LISTS[among]} @> ARRAY[%s]", [symbol], output_field=BooleanField())
 
     def holding(
         self, phrases: list[tuple[str, ...]], sessions: list[int], others: list[int]

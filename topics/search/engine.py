@@ -423,7 +423,7 @@ def _holding(query: Query, engine, *, among: str = ALL_KINDS) -> Q:
     looked for ``among`` every kind of record or some (see backends)."""
     condition = Q()
     for symbol in query.symbols:
-        condition &= engine.citing(symbol)
+        condition &= engine.citing(symbol, among=among)
     if query.terms:
         condition &= engine.matches([term.words for term in query.terms], among=among)
     return condition
