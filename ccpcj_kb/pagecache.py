@@ -187,7 +187,9 @@ class PageCacheMiddleware:
             return self.get_response(request)
         stored = found.get(key)
         if stored is not None and stored["generation"] == generation:
-            if request.path.startswith(RATE_LIMITED_PATHS) and not self.within_rate_limits(request):
+            if not self.accepts(request, stored) or (
+                request.path.startswith(RATE_LIMITED_PATHS) and not self.within_rate_limits(request)
+            ):
                 return self.get_response(request)
         else:
             # Rendered from the primary: a replica lagging behind the last write would have the
@@ -214,6 +216,13 @@ class PageCacheMiddleware:
             return False
         cookies = request.COOKIES
         return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+    @staticmethod
+    def accepts(request, stored: dict) -> bool:
+        """Whether the client accepts the stored page's type. One that does not reaches the
+        view, which answers as it would for anyone (the API: 406 Not Acceptable)."""
+        content_type = dict(stored["headers"]).get("Content-Type", "")
+        return request.accepts(content_type.split(";")[0].strip())
 
     @staticmethod
     def within_rate_limits(request) -> bool:

@@ -122,6 +122,8 @@ def test_the_api_is_answered_from_the_cache_until_a_write(client, django_assert_
     assert stored.status_code == 200
     assert "Unseen title" not in stored.content.decode()
     assert client.get(API_LIST_URL, HTTP_IF_NONE_MATCH=stored["ETag"]).status_code == 304
+    # A client that accepts no JSON is told so, as it would be without the cache.
+    assert client.get(API_LIST_URL, HTTP_ACCEPT="text/html").status_code == 406
 
     session = Session.objects.get(slug=SESSION_SLUG)
     session.title = "Saved title"
