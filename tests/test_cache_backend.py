@@ -4,6 +4,7 @@ takes an entry written compressed by an earlier version as a miss."""
 import pytest
 from django.core.cache.backends.filebased import FileBasedCache
 
+from ccpcj_kb import cache as cache_module
 from ccpcj_kb.cache import UncompressedFileBasedCache
 
 
@@ -39,6 +40,20 @@ def test_add_keeps_an_entry_and_touch_extends_it(cache):
     assert cache.touch("generation", 60)
     assert cache.get("generation") == "first"
     assert not cache.touch("missing", 60)
+
+
+def test_entries_past_the_most_kept_are_culled(tmp_path, monkeypatch):
+    """Culling waits a second after the last (time is moved on by hand), never longer."""
+    now = [1000.0]
+    monkeypatch.setattr(cache_module.time, "monotonic", lambda: now[0])
+    options = {"MAX_ENTRIES": 4, "CULL_FREQUENCY": 2}
+    cache = UncompressedFileBasedCache(str(tmp_path), {"OPTIONS": options})
+    for number in range(8):
+        cache.set(f"page-{number}", "content", 60)
+    assert len(list(tmp_path.iterdir())) == 8  # all written within the same second
+    now[0] += 1
+    cache.set("one-more", "content", 60)
+    assert len(list(tmp_path.iterdir())) == 5  # half of the eight culled, then one written
 
 
 def test_an_entry_written_compressed_is_a_miss_and_removed(tmp_path):
