@@ -367,9 +367,10 @@ PAGE_QUERY_LIMITS = {
     "{country}": 21,  # memberships, citations, passages; mentions 3; timeline 3; themes 6
     "/sources/": 1,
     "{source}": 8,
-    # Two of them read the candidates ranked; one (hourly) where the newest sessions start.
-    "/search/?q=restorative": 12,
-    "/search/?q=A/RES/900/7": 11,
+    # Three of them read the candidates ranked (sessions, speakers, the other kinds); two
+    # (after a write) where the newest sessions and speakers start.
+    "/search/?q=restorative": 14,
+    "/search/?q=A/RES/900/7": 13,
 }
 
 
