@@ -309,11 +309,20 @@ class SessionQuerySet(SlugQuerySet):
         noted = self.filter(note_taker_organisation=organisation).order_by()
         return [named.values_list("session", flat=True), noted.values_list("pk", flat=True)]
 
-    def involving(self, organisation):
-        """Sessions naming ``organisation``, or whose notes were taken for it."""
+    def involving(self, organisation, *, many: bool = False):
+        """Sessions naming ``organisation``, or whose notes were taken for it.
+
+        By default the database gathers them in one list (a union) it reads once, where "or"
+        would have it check each of a million sessions against both. For an organisation in
+        very many (``many``), a page of them is found sooner by checking each session in the
+        order listed: the newest meetings' hold the first page, where gathering the list first
+        sorted a hundred thousand."""
+        if many:
+            named = self.model.organisations.through.objects.filter(
+                organisation=organisation, session=OuterRef("pk")
+            )
+            return self.filter(Exists(named) | Q(note_taker_organisation=organisation))
         named, noted = self.ids_involving(organisation)
-        # One list (a union) the database reads once, where "or" would have it check each of
-        # a million sessions against both.
         return self.filter(pk__in=named.union(noted))
 
     def sharing_days_with(self, sessions):

@@ -10,6 +10,8 @@ from django.db.models import Count
 
 from sessions import views
 from sessions.models import Session
+from tests.factories import make_meeting, make_organisation, make_session
+from topics import views as topics_views
 from topics.models import Tag
 from topics.paging import LargeListPaginator
 
@@ -53,6 +55,45 @@ def test_every_row_is_reached_by_following_next(client, small_limit):
             break
         url = f"/sessions/?page={following.group(1)}"
     assert listed == total
+
+
+def test_an_organisation_in_many_sessions_lists_each_once_in_order(client, monkeypatch):
+    """Past the count limit its pages are read another way (each session checked in the
+    order listed): the same sessions, in the same order, named or noted for it."""
+    monkeypatch.setattr(LargeListPaginator, "EXACT_UP_TO", 5)
+    monkeypatch.setattr(topics_views, "SESSIONS_PER_PAGE", 4)
+    organisation = make_organisation()
+    for year in (2031, 2033, 2032):
+        meeting = make_meeting(start_date=f"{year}-03-01")
+        for day, noted in ((2, False), (1, True), (3, False)):
+            session = make_session(meeting=meeting, date=f"{year}-03-0{day}")
+            if noted:
+                session.note_taker_organisation = organisation
+                session.save()
+            else:
+                session.organisations.add(organisation)
+    make_session(meeting=meeting, date="2032-03-04")  # not the organisation's
+    expected = list(
+        Session.objects.involving(organisation)
+        .by_meeting_newest_first()
+        .values_list("slug", flat=True)
+    )
+    assert len(expected) == 9
+
+    listed, url = [], f"/organisations/{organisation.slug}/"
+    for _ in range(len(expected)):
+        response = client.get(url)
+        listed += [session.slug for session in response.context["sessions"]]
+        following = re.search(r'href="\?page=(\d+)" rel="next"', response.content.decode())
+        if not following:
+            break
+        url = f"/organisations/{organisation.slug}/?page={following.group(1)}"
+    assert listed == expected
+    assert listed[:3] == list(
+        Session.objects.filter(date__year=2033, meeting__start_date__year=2033)
+        .order_by("date")
+        .values_list("slug", flat=True)
+    )
 
 
 def test_a_page_past_the_end_is_a_404_naming_the_pages(client, small_limit):

@@ -15,6 +15,12 @@ class LargeListPaginator(Paginator):
 
     EXACT_UP_TO = 10_000
 
+    def __init__(self, object_list, per_page, *, when_large=None, **kwargs):
+        """``when_large``: the same rows in the same order, queried as is faster once there
+        are more than EXACT_UP_TO of them; pages are then read from it."""
+        super().__init__(object_list, per_page, **kwargs)
+        self.when_large = when_large
+
     @cached_property
     def count(self) -> int:
         queryset = self.object_list.order_by()
@@ -56,7 +62,10 @@ class LargeListPaginator(Paginator):
     def page(self, number) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows_from = self.object_list
+        if self.when_large is not None and not self.exact:
+            rows_from = self.when_large
+        rows = list(rows_from[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         page = LargeListPage(rows[: self.per_page], number, self)

@@ -36,9 +36,11 @@ SESSIONS_PER_PAGE = 20
 NAMES_LISTED = 100
 
 
-def paged_sessions(request, sessions) -> dict:
-    """A record's sessions, twenty a page: the context a page listing them needs."""
-    page = page_or_404(LargeListPaginator(sessions, SESSIONS_PER_PAGE), request)
+def paged_sessions(request, sessions, *, when_large=None) -> dict:
+    """A record's sessions, twenty a page: the context a page listing them needs
+    (``when_large``: see LargeListPaginator)."""
+    paginator = LargeListPaginator(sessions, SESSIONS_PER_PAGE, when_large=when_large)
+    page = page_or_404(paginator, request)
     return {"page_obj": page, "sessions": page.object_list}
 
 
@@ -165,7 +167,13 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
         organisation = self.object
         involving = Session.objects.involving(organisation)
         context.update(
-            paged_sessions(self.request, involving.for_listing().by_meeting_newest_first())
+            paged_sessions(
+                self.request,
+                involving.for_listing().by_meeting_newest_first(),
+                when_large=Session.objects.involving(organisation, many=True)
+                .for_listing()
+                .by_meeting_newest_first(),
+            )
         )
         context["speakers"] = first_names_of(organisation.speakers.all())
         context["timeline"] = timeline_of(
