@@ -119,7 +119,8 @@ VECTORS = {
         """THEN "topics_searchentry"."document" END)"""
     ),
     OTHER_KINDS: (
-        """(CASE WHEN "topics_searchentry"."kind" NOT IN ('session', 'speaker') """
+        """(CASE WHEN "topics_searchentry"."kind" <> 'session' """
+        """AND "topics_searchentry"."kind" <> 'speaker' """
         """THEN "topics_searchentry"."document" END)"""
     ),
 }
