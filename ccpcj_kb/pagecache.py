@@ -160,9 +160,10 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-# The API counts every request against its rate limit: a stored answer is served only once the
-# view's throttles have counted the request (see within_rate_limits).
-RATE_LIMITED_PATHS = ("/api/",)
+# The API chooses each answer's type from the request, and counts every request against its
+# rate limit: a stored answer is served only to a client that accepts its type, once the view's
+# throttles have counted the request. The site's pages are HTML whatever is asked.
+API_PATHS = ("/api/",)
 
 
 class PageCacheMiddleware:
@@ -187,8 +188,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         stored = found.get(key)
         if stored is not None and stored["generation"] == generation:
-            if not self.accepts(request, stored) or (
-                request.path.startswith(RATE_LIMITED_PATHS) and not self.within_rate_limits(request)
+            if request.path.startswith(API_PATHS) and not (
+                self.accepts(request, stored) and self.within_rate_limits(request)
             ):
                 return self.get_response(request)
         else:
@@ -219,8 +220,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def accepts(request, stored: dict) -> bool:
-        """Whether the client accepts the stored page's type. One that does not reaches the
-        view, which answers as it would for anyone (the API: 406 Not Acceptable)."""
+        """Whether the client accepts the stored answer's type. One that does not reaches the
+        view, which answers 406 Not Acceptable, as it would for anyone."""
         content_type = dict(stored["headers"]).get("Content-Type", "")
         return request.accepts(content_type.split(";")[0].strip())
 
