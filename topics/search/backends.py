@@ -104,14 +104,16 @@ class SQLiteFullText:
 
 # The expressions of the indexes of speakers and of the other kinds, of their words and of their
 # symbols (migration topics 0017): their statistics tell the planner how few of those hold them.
+# Speakers cite no document: one index of every kind's symbols but the sessions' serves both.
+NOT_SESSIONS_SYMBOL_LIST = (
+    """(CASE WHEN "topics_searchentry"."kind" <> 'session' """
+    """THEN string_to_array("topics_searchentry"."symbols", '|') END)"""
+)
 SYMBOL_LISTS = {
     ALL_KINDS: """string_to_array("topics_searchentry"."symbols", '|')""",
-    SPEAKERS: (
-        """(CASE WHEN "topics_searchentry"."kind" <> 'session' """
-        """THEN string_to_array("topics_searchentry"."symbols", '|') END)"""
-    ),
+    SPEAKERS: NOT_SESSIONS_SYMBOL_LIST,
+    OTHER_KINDS: NOT_SESSIONS_SYMBOL_LIST,
 }
-SYMBOL_LISTS[OTHER_KINDS] = SYMBOL_LISTS[SPEAKERS]
 VECTORS = {
     ALL_KINDS: '"topics_searchentry"."document"',
     SPEAKERS: (
