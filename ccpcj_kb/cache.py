@@ -10,8 +10,17 @@ Django's backend lists every file in the directory on each write, to cull some o
 too many: with a thousand pages stored, listing them took five times as long as the write itself
 (1.7 ms against 0.3), and the API's rate limit writes on every request. Each process looks at
 most once a second, so the directory may hold a second's worth of writes more than
-CACHE_MAX_ENTRIES."""
+CACHE_MAX_ENTRIES.
 
+An entry is written over in place, holding the file's lock, and read holding it too, rather than
+written to a new file renamed over the old one as Django does: on ext4, renaming over a file
+waits for the new one to reach the disk, and a write took 0.19 ms that way against 0.02 in
+place. The API's rate limit writes on every request. A write cut short leaves an entry that
+cannot be read: a miss, as above. A file not yet written (an empty one) is a miss too, left for
+its writer."""
+
+import io
+import os
 import pickle
 import time
 
@@ -35,14 +44,37 @@ class UncompressedFileBasedCache(FileBasedCache):
         path = self._key_to_file(key, version)
         try:
             with open(path, "rb") as file:
-                if not self._is_expired(file):
-                    return pickle.loads(file.read())
+                locks.lock(file, locks.LOCK_SH)
+                try:
+                    stored = io.BytesIO(file.read())
+                finally:
+                    locks.unlock(file)
         except FileNotFoundError:
+            return default
+        if not stored.getbuffer().nbytes:
+            return default
+        try:
+            expires = pickle.load(stored)
+            if expires is None or expires >= time.time():
+                return pickle.load(stored)
+        except (pickle.UnpicklingError, EOFError):
             pass
-        except pickle.UnpicklingError:
-            # Gone, so that add() can store the key again.
-            self._delete(path)
+        # Expired or unreadable: gone, so that add() can store the key again.
+        self._delete(path)
         return default
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self._createdir()
+        path = self._key_to_file(key, version)
+        self._cull()
+        with open(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), "r+b") as file:
+            locks.lock(file, locks.LOCK_EX)
+            try:
+                self._write_content(file, timeout, value)
+                file.truncate()
+                file.flush()
+            finally:
+                locks.unlock(file)
 
     def _write_content(self, file, timeout, value):
         file.write(pickle.dumps(self.get_backend_timeout(timeout), self.pickle_protocol))

@@ -1,5 +1,6 @@
-"""The embedded default cache keeps Django's cache behaviour, stores entries uncompressed, and
-takes an entry written compressed by an earlier version as a miss."""
+"""The embedded default cache keeps Django's cache behaviour, stores entries uncompressed and
+writes them over in place, and takes an entry written compressed by an earlier version, or cut
+short, as a miss."""
 
 import pytest
 from django.core.cache.backends.filebased import FileBasedCache
@@ -40,6 +41,37 @@ def test_add_keeps_an_entry_and_touch_extends_it(cache):
     assert cache.touch("generation", 60)
     assert cache.get("generation") == "first"
     assert not cache.touch("missing", 60)
+
+
+def test_an_entry_is_written_over_in_place_shorter_or_longer(cache, tmp_path):
+    """Written over in place, not renamed over: the same file, holding the newest value."""
+    cache.set("page", "Femicide " * 1000, 60)
+    (stored,) = tmp_path.glob("*.djcache")
+    inode = stored.stat().st_ino
+    cache.set("page", "Femicide", 60)
+    assert cache.get("page") == "Femicide"
+    assert stored.stat().st_ino == inode
+    cache.set("page", "Trafficking " * 100, 60)
+    assert cache.get("page") == "Trafficking " * 100
+    assert stored.stat().st_ino == inode
+
+
+def test_an_entry_not_yet_written_is_a_miss_left_for_its_writer(cache, tmp_path):
+    cache.set("page", "content", 60)
+    (stored,) = tmp_path.glob("*.djcache")
+    stored.write_bytes(b"")  # created, its writer not yet holding the lock
+    assert cache.get("page", "default") == "default"
+    assert stored.exists()
+
+
+def test_an_entry_cut_short_is_a_miss_and_removed(cache, tmp_path):
+    cache.set("page", "Femicide " * 1000, 60)
+    (stored,) = tmp_path.glob("*.djcache")
+    stored.write_bytes(stored.read_bytes()[:100])
+    assert cache.get("page", "default") == "default"
+    assert not stored.exists()
+    assert cache.add("page", "stored again", 60)
+    assert cache.get("page") == "stored again"
 
 
 def test_entries_past_the_most_kept_are_culled(tmp_path, monkeypatch):
