@@ -142,7 +142,7 @@ def test_api_answers_from_the_cache_count_against_the_rate_limit(
             assert client.get(API_LIST_URL, REMOTE_ADDR="198.51.100.1").status_code == 200
     throttled = client.get(API_LIST_URL, REMOTE_ADDR="198.51.100.1")
     assert throttled.status_code == 429
-    assert 0 < int(throttled["Retry-After"]) <= 60
+    assert 0 < int(throttled["Retry-After"]) <= 61  # a minute, and a slice of it (throttling)
     assert "throttled" in throttled.json()["detail"]
     with django_assert_num_queries(0):
         assert client.get(API_LIST_URL, REMOTE_ADDR="198.51.100.2").status_code == 200

