@@ -29,6 +29,7 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.files import locks
 
 CULL_SECONDS = 1.0
+MISSING = object()
 
 
 class UncompressedFileBasedCache(FileBasedCache):
@@ -62,6 +63,10 @@ class UncompressedFileBasedCache(FileBasedCache):
         # Expired or unreadable: gone, so that add() can store the key again.
         self._delete(path)
         return default
+
+    def has_key(self, key, version=None):
+        # As get() reads it: Django's own check removes a file its writer has not yet filled.
+        return self.get(key, MISSING, version) is not MISSING
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         self._createdir()

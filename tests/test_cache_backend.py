@@ -61,6 +61,7 @@ def test_an_entry_not_yet_written_is_a_miss_left_for_its_writer(cache, tmp_path)
     (stored,) = tmp_path.glob("*.djcache")
     stored.write_bytes(b"")  # created, its writer not yet holding the lock
     assert cache.get("page", "default") == "default"
+    assert not cache.has_key("page")
     assert stored.exists()
 
 
