@@ -3,7 +3,7 @@
 The rows are kept in step with the records by ``topics.search.indexing``. On SQLite FTS5 tables
 mirror the text columns, those of every kind but sessions, and the symbols (through triggers,
 migrations 0008 and 0015); on PostgreSQL a tsvector column, kept by a trigger, holds them
-(migrations 0008 and 0013), so none appears here.
+(migrations 0008 and 0013), indexed with the entries' dates (0018), so none appears here.
 """
 
 from django.apps import apps
