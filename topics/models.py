@@ -568,24 +568,17 @@ class Country(KeepsFormerSlugs, models.Model):
 
 
 class OrganisationQuerySet(SlugQuerySet):
-    def with_session_counts(self, within=None):
-        """Each organisation with how many sessions name it or had their notes taken for it
-        (of the sessions ``within``, if given)."""
+    def with_session_counts(self):
+        """Each organisation with how many sessions name it or had their notes taken for it:
+        those naming it, and those noted for it, less those doing both. Each of the three is
+        counted through an index; counting the sessions doing either joined every session to
+        its namings, for each organisation (half a second each over a million sessions)."""
         session_model = apps.get_model("kb_sessions", "Session")
-        linked = session_model.objects.filter(
-            Q(organisations=OuterRef("pk")) | Q(note_taker_organisation=OuterRef("pk"))
-        )
-        if within is not None:
-            linked = linked.filter(pk__in=within.values("pk"))
-        # Grouping by a constant aggregates every linked session into one row.
-        count = (
-            linked.order_by()
-            .values(group=Value(1))
-            .annotate(total=Count("pk", distinct=True))
-            .values("total")
-        )
+        naming = session_model.organisations.through.objects.filter(organisation=OuterRef("pk"))
+        noted_for = session_model.objects.filter(note_taker_organisation=OuterRef("pk"))
+        both = naming.filter(session__note_taker_organisation=OuterRef("pk"))
         return self.annotate(
-            session_count=Coalesce(Subquery(count, output_field=models.IntegerField()), 0)
+            session_count=count_of(naming) + count_of(noted_for) - count_of(both)
         ).order_by("name")
 
     def counted_within(self, sessions=None) -> list["Organisation"]:
