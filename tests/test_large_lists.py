@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count
 
 from sessions import views
-from sessions.models import Session
+from sessions.models import Appearance, Session, Speaker
 from tests.factories import make_meeting, make_organisation, make_session
 from topics import views as topics_views
 from topics.models import Tag
@@ -145,3 +145,30 @@ def test_the_home_page_does_not_count_a_large_table_or_theme_in_full(client, sma
     else:
         assert f"<strong>{Session.objects.count()}</strong> sessions" in page
     assert re.search(rf"{busiest.name} <span class=\"count\">\(more than 5\)</span>", page)
+
+
+def test_deep_pages_list_the_same_speakers_in_order_each_with_its_sessions(client, monkeypatch):
+    """Deep in a list a page is read by its records' ids first: every speaker still comes
+    once, in name order, with the count of sessions it spoke at."""
+    monkeypatch.setattr(LargeListPaginator, "IDS_FIRST_PAST", 2)
+    monkeypatch.setattr(views.SpeakerListView, "paginate_by", 3)
+    last = Speaker.objects.order_by("name").last()
+    for session in Session.objects.exclude(appearances__speaker=last)[:2]:
+        Appearance.objects.create(session=session, speaker=last, role="Moderator")
+    expected = [
+        (speaker.slug, speaker.session_count)
+        for speaker in Speaker.objects.annotate(
+            session_count=Count("appearances__session", distinct=True)
+        ).order_by("name", "pk")
+    ]
+    assert len(expected) > 6 and any(count > 1 for _slug, count in expected)
+
+    listed = []
+    for number in range(1, len(expected)):
+        response = client.get("/speakers/", {"page": number})
+        if response.status_code == 404:
+            break
+        listed += [
+            (speaker.slug, speaker.session_count) for speaker in response.context["page_obj"]
+        ]
+    assert listed == expected

@@ -14,6 +14,8 @@ class LargeListPaginator(Paginator):
     page fetches one row more than it shows, so whether a next page exists is always known."""
 
     EXACT_UP_TO = 10_000
+    # Past so many rows, a page is found by its rows' ids first (see ``rows``).
+    IDS_FIRST_PAST = 1_000
 
     def __init__(self, object_list, per_page, *, when_large=None, **kwargs):
         """``when_large``: the same rows in the same order, queried as is faster once there
@@ -65,12 +67,22 @@ class LargeListPaginator(Paginator):
         rows_from = self.object_list
         if self.when_large is not None and not self.exact:
             rows_from = self.when_large
-        rows = list(rows_from[bottom : bottom + self.per_page + 1])
+        rows = self.rows(rows_from, bottom, bottom + self.per_page + 1)
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         page = LargeListPage(rows[: self.per_page], number, self)
         page.next_exists = len(rows) > self.per_page
         return page
+
+    def rows(self, rows_from, start: int, stop: int) -> list:
+        """Rows ``start`` to ``stop`` of ``rows_from``. Deep in a list of records, their ids are
+        read first, then the records with those ids: a value worked out for each row, such as
+        a count of its sessions, is otherwise worked out for every row skipped too (a second
+        to reach the 6,000th page of speakers; 10 ms this way)."""
+        if start < self.IDS_FIRST_PAST or not hasattr(rows_from, "values_list"):
+            return list(rows_from[start:stop])
+        ids = list(rows_from.values_list("pk", flat=True)[start:stop])
+        return list(rows_from.filter(pk__in=ids))
 
 
 class LargeListPage(Page):
