@@ -10,7 +10,13 @@ from django.db.models import Count
 
 from sessions import views
 from sessions.models import Appearance, Session, Speaker
-from tests.factories import make_meeting, make_organisation, make_session
+from tests.factories import (
+    make_country,
+    make_meeting,
+    make_organisation,
+    make_session,
+    make_theme,
+)
 from topics import views as topics_views
 from topics.models import Tag
 from topics.paging import LargeListPaginator
@@ -172,3 +178,38 @@ def test_deep_pages_list_the_same_speakers_in_order_each_with_its_sessions(clien
             (speaker.slug, speaker.session_count) for speaker in response.context["page_obj"]
         ]
     assert listed == expected
+
+
+def themed(sessions, name):
+    theme = make_theme(name=name)
+    for session in sessions:
+        session.tags.add(theme)
+    return theme
+
+
+def naming_a_country(sessions, name):
+    country = make_country(name=name)
+    for session in sessions:
+        session.countries.add(country)
+    return country
+
+
+@pytest.mark.parametrize(
+    ("address", "attach"), [("/themes/", themed), ("/countries/", naming_a_country)]
+)
+def test_the_theme_and_country_lists_stop_counting_past_the_limit_and_exports_do_not(
+    client, small_limit, address, attach
+):
+    """Past the limit a theme's or country's count stops, shown as "more than N"; a record
+    under it keeps its own count, and the download counts every session."""
+    sessions = [make_session() for _ in range(7)]
+    busiest = attach(sessions, "Zzyzx busiest")
+    attach(sessions[:1], "Zzyzx quieter")
+
+    page = client.get(address).content.decode()
+    shown = dict(re.findall(r">(Zzyzx \w+)</a>[^(]*\((?:[^,()]+, )?([^()]*sessions?)\)", page))
+    assert shown == {"Zzyzx busiest": "more than 5 sessions", "Zzyzx quieter": "1 session"}
+
+    download = client.get(f"{address}export.json").json()
+    rows = {row["slug"]: row["sessions"] for row in download["records"]}
+    assert rows[busiest.slug] == 7

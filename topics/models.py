@@ -536,6 +536,20 @@ class CountryQuerySet(SlugQuerySet):
             session_count=count_of(naming.filter(country=OuterRef("pk")))
         ).order_by("name")
 
+    def with_session_counts_up_to(self, most: int):
+        """Like ``with_session_counts``, but each count stops past ``most`` (it is then
+        ``most + 1``): a country a hundred thousand sessions name costs no more than one on
+        ``most``."""
+        naming = apps.get_model("kb_sessions", "Session").countries.through._meta.db_table
+        # A LIMIT inside a count, which Django's expressions do not say.
+        capped = RawSQL(
+            f"SELECT count(*) FROM (SELECT 1 FROM {naming} AS naming "
+            f"WHERE naming.country_id = {Country._meta.db_table}.id LIMIT %s) AS counted",
+            [most + 1],
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(session_count=capped).order_by("name")
+
     def counted_within(self, sessions=None):
         """Countries mentioned in any of ``sessions`` (None: in any session), each with how
         many of them."""

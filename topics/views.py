@@ -71,7 +71,15 @@ class ThemeListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self):
+        return Tag.objects.with_session_counts_up_to(LargeListPaginator.EXACT_UP_TO).order_by(
+            "-is_theme", "name"
+        )
+
+    def get_export_queryset(self):
         return Tag.objects.with_session_counts().order_by("-is_theme", "name")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(counted_up_to=LargeListPaginator.EXACT_UP_TO, **kwargs)
 
 
 def theme_detail(request, slug):
@@ -201,15 +209,24 @@ class OrganisationDetailView(FormerSlugRedirectMixin, DetailView):
 
 class CountryListView(ExportableListMixin, FriendlyPaginationMixin, ListView):
     export_table = exports.COUNTRIES
-    queryset = Country.objects.with_session_counts().with_membership()
     paginate_by = 100
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        return queryset.members_of() if self.request.GET.get("member") else queryset
+        return self.of_listing(
+            Country.objects.with_session_counts_up_to(LargeListPaginator.EXACT_UP_TO)
+        )
+
+    def get_export_queryset(self):
+        return self.of_listing(Country.objects.with_session_counts())
+
+    def of_listing(self, countries):
+        """The countries listed: every one, or the Commission's members only."""
+        countries = countries.with_membership()
+        return countries.members_of() if self.request.GET.get("member") else countries
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["counted_up_to"] = LargeListPaginator.EXACT_UP_TO
         context["listing"] = (
             Membership.objects.latest_listing(COMMISSION).select_related("source").first()
         )
