@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from sessions.forms import AdminSignInForm, SignInForm
-from topics.views import robots_txt, sitemap_xml
+from topics.views import robots_txt, sitemap_index, sitemap_section
 
 admin.site.login_form = AdminSignInForm
 
@@ -30,7 +30,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
     path("api/v1/", include("api.urls")),
-    path("sitemap.xml", sitemap_xml, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap_section, name="sitemap-section"),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("sessions.urls")),
     path("", include("topics.urls")),

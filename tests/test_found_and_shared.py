@@ -9,9 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from protego import Protego
 
+from ccpcj_kb.pagecache import invalidate
 from sessions.models import Meeting, Session, Speaker
 from tests.factories import make_programme, make_session, make_source, make_working_paper
 from topics.models import Country, Document, Organisation, Programme, SourceDocument, Tag
@@ -49,16 +51,21 @@ LISTS = [
 
 
 def sitemap_entries(client) -> dict[str, str | None]:
-    """Each address the sitemap lists, with its lastmod (None where it has none)."""
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ElementTree.fromstring(response.content)
+    """Each address the sitemaps list, through the index and every page of each sitemap,
+    with its lastmod (None where it has none)."""
     entries = {}
-    for url in root.iter(f"{SITEMAP}url"):
-        location = url.findtext(f"{SITEMAP}loc")
-        assert location not in entries, f"{location} is listed twice"
-        entries[location] = url.findtext(f"{SITEMAP}lastmod")
+    for sitemap in read_xml(client, "/sitemap.xml").iter(f"{SITEMAP}sitemap"):
+        for url in read_xml(client, sitemap.findtext(f"{SITEMAP}loc")).iter(f"{SITEMAP}url"):
+            location = url.findtext(f"{SITEMAP}loc")
+            assert location not in entries, f"{location} is listed twice"
+            entries[location] = url.findtext(f"{SITEMAP}lastmod")
     return entries
+
+
+def read_xml(client, address: str) -> ElementTree.Element:
+    response = client.get(address.removeprefix(HOST))
+    assert response.status_code == 200, address
+    return ElementTree.fromstring(response.content)
 
 
 def test_the_sitemap_lists_every_public_page(client):
@@ -99,10 +106,35 @@ def test_lastmod_is_when_a_record_was_last_changed_in_the_site(client, editor, n
     assert entries[HOST + untouched.get_absolute_url()] is None
 
 
-def test_the_sitemap_stays_constant_query(client, scaled_kb, django_assert_max_num_queries):
-    """Guards against N+1 queries: one query per kind of record and two for its changes."""
-    with django_assert_max_num_queries(40):
+def test_no_sitemap_lists_more_than_its_limit_and_together_they_list_every_page(
+    client, monkeypatch
+):
+    """The protocol allows 50,000 addresses to a sitemap; past the limit a kind's sitemap is
+    split into pages, each listed in the index, which together list every page once."""
+    every_page = sitemap_entries(client)
+    monkeypatch.setattr(Sitemap, "limit", 4)
+    invalidate()  # the pages cached above were made with the limit of 50,000
+    index = read_xml(client, "/sitemap.xml")
+    sitemaps = [sitemap.findtext(f"{SITEMAP}loc") for sitemap in index.iter(f"{SITEMAP}sitemap")]
+    sessions = Session.objects.count()
+    assert f"{HOST}/sitemap-sessions.xml?p={-(-sessions // 4)}" in sitemaps
+    for address in sitemaps:
+        assert len(list(read_xml(client, address).iter(f"{SITEMAP}url"))) <= 4, address
+    assert sitemap_entries(client) == every_page
+
+
+@pytest.mark.parametrize("address", ["/sitemap-nothing.xml", "/sitemap-sessions.xml?p=99"])
+def test_a_sitemap_that_does_not_exist_is_a_404(client, address):
+    assert client.get(address).status_code == 404
+
+
+def test_the_sitemaps_stay_constant_query(client, scaled_kb, django_assert_max_num_queries):
+    """Guards against N+1 queries: the index counts each kind of record and reads when it was
+    last changed; a kind's sitemap reads a page of records and their changes."""
+    with django_assert_max_num_queries(45):
         assert client.get("/sitemap.xml").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/sitemap-sessions.xml").status_code == 200
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_writes(client):

@@ -191,6 +191,7 @@ def examples(ngo_staff, annotation):
         "sessions:download": {},
         "sessions:download-kb": {},
         "sitemap": {},
+        "sitemap-section": {"section": "sessions"},
         "robots": {},
     }
 

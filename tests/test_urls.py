@@ -86,6 +86,7 @@ ROUTES = [
     ("sessions:download", [], "/download/"),
     ("sessions:download-kb", [], "/download/ccpcj-kb.json"),
     ("sitemap", [], "/sitemap.xml"),
+    ("sitemap-section", ["sessions"], "/sitemap-sessions.xml"),
     ("robots", [], "/robots.txt"),
     ("login", [], "/accounts/login/"),
     ("logout", [], "/accounts/logout/"),

@@ -1,5 +1,7 @@
 """The sitemap (``/sitemap.xml``): every public page, each record's with the time it was last
-changed in the site where one is known.
+changed in the site where one is known. ``/sitemap.xml`` is an index of one sitemap per kind of
+page (``/sitemap-sessions.xml`` and so on), each in pages of at most 50,000 addresses, as the
+protocol allows no more in one file: a million sessions make twenty pages.
 
 Sessions carry their own modification time (``updated_at``); of other records, the site knows
 when an editor last changed one in the admin (its History) and when staff last added or removed
@@ -76,15 +78,38 @@ class RecordSitemap(Sitemap):
 
     def items(self):
         queryset = self.records() if self.records else self.model._default_manager.all()
-        records = list(queryset.order_by("pk"))
+        return ChangedRecords(self.model, queryset.order_by("pk"))
+
+    def lastmod(self, record):
+        return record.changed_at
+
+    def get_latest_lastmod(self):
+        """When any record of the kind was last changed, for the index, without reading every
+        record as Django's default does."""
+        known = list(last_changes(self.model).values())
+        if any(field.name == "updated_at" for field in self.model._meta.fields):
+            known.append(self.items().queryset.aggregate(last=Max("updated_at"))["last"])
+        return max(filter(None, known), default=None)
+
+
+class ChangedRecords:
+    """Records read a page at a time, as the sitemap's paginator slices them, each with
+    ``changed_at``: when it was last changed in the site, if known."""
+
+    def __init__(self, model, queryset):
+        self.model = model
+        self.queryset = queryset
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, page: slice) -> list:
+        records = list(self.queryset[page])
         changes = last_changes(self.model)
         for record in records:
             known = [t for t in (changes.get(record.pk), getattr(record, "updated_at", None)) if t]
             record.changed_at = max(known, default=None)
         return records
-
-    def lastmod(self, record):
-        return record.changed_at
 
 
 SITEMAPS = {

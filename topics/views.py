@@ -1,4 +1,4 @@
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps_views
 from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -315,9 +315,15 @@ class ProgrammeDetailView(FormerSlugRedirectMixin, DetailView):
         return context
 
 
-def sitemap_xml(request):
-    """Every public page, for search engines (django.contrib.sitemaps)."""
-    return sitemap(request, sitemaps=SITEMAPS)
+def sitemap_index(request):
+    """The sitemaps of every kind of public page, and their pages, for search engines
+    (django.contrib.sitemaps)."""
+    return sitemaps_views.index(request, SITEMAPS, sitemap_url_name="sitemap-section")
+
+
+def sitemap_section(request, section):
+    """The public pages of one kind, 50,000 at most to a page (``?p=2`` and so on)."""
+    return sitemaps_views.sitemap(request, SITEMAPS, section=section)
 
 
 def robots_txt(request):
