@@ -6,10 +6,12 @@ annotations and how to cite each item."""
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from sessions.models import Annotation, Session
-from sessions.views import MOST_BRIEFED_SESSIONS
+from sessions.views import MOST_BRIEFED_PASSAGES, MOST_BRIEFED_SESSIONS
 from tests.factories import make_programme, make_session
+from topics.models import Document, Mention, Passage
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +83,32 @@ def test_an_unknown_theme_is_a_helpful_not_found(client):
     response = client.get("/briefing/?tag=no-such-theme")
     assert response.status_code == 404
     assert "no-such-theme" in response.content.decode()
+
+
+def test_the_source_paragraphs_are_those_cited_and_those_naming_the_key_documents(client):
+    """The paragraphs the briefed sessions were distilled from, and those naming any of the
+    pack's key documents; headings are not paragraphs."""
+    response = client.get("/briefing/")
+    sessions, documents = response.context["sessions"], response.context["documents"]
+    cited = {
+        passage
+        for session in sessions
+        for citation in session.citations.all()
+        for passage in citation.passages.all()
+    }
+    named = {
+        mention.passage
+        for mention in Mention.objects.filter(
+            content_type=ContentType.objects.get_for_model(Document),
+            object_id__in=[document.pk for document in documents],
+            passage__isnull=False,
+        )
+    }
+    cited, named = (
+        {passage.pk for passage in passages if passage.kind != Passage.Kind.HEADING}
+        for passages in (cited, named)
+    )
+    assert cited - named and named - cited
+    expected = cited | named
+    assert len(expected) <= MOST_BRIEFED_PASSAGES
+    assert {passage.pk for passage in response.context["passages"]} == expected
