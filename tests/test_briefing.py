@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from sessions import views
 from sessions.models import Annotation, Session
 from sessions.views import MOST_BRIEFED_PASSAGES, MOST_BRIEFED_SESSIONS
 from tests.factories import make_programme, make_session
@@ -72,7 +73,7 @@ def test_a_large_selection_is_summarised_whole_and_printed_in_part(
     kb = make_programme()
     for number in range(MOST_BRIEFED_SESSIONS + 5):
         make_session(meeting=kb.meeting, title=f"Extra session {number}", tags=[kb.theme])
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):
         page = client.get(f"/briefing/?tag={kb.theme.slug}").content.decode()
     total = MOST_BRIEFED_SESSIONS + 7  # with the programme's panel and side event
     assert f"{total} sessions from 1 meeting" in page
@@ -112,3 +113,19 @@ def test_the_source_paragraphs_are_those_cited_and_those_naming_the_key_document
     expected = cited | named
     assert len(expected) <= MOST_BRIEFED_PASSAGES
     assert {passage.pk for passage in response.context["passages"]} == expected
+
+
+def test_past_the_counted_sessions_the_summary_counts_the_newest_and_says_so(client, monkeypatch):
+    """A selection of more sessions than are counted keeps its whole total; its meetings,
+    speakers and countries are those of the newest sessions counted."""
+    monkeypatch.setattr(views, "COUNTED_SESSIONS", 2)
+    monkeypatch.setattr(views, "counted_sessions_label", lambda: "2")
+    newest = list(Session.objects.most_recent()[:2])
+    speakers = {a.speaker for session in newest for a in session.appearances.all()}
+    meetings = {session.meeting for session in newest}
+    page = client.get("/briefing/").content.decode()
+    total = Session.objects.count()
+    lede = f"{total} sessions; the summary counts the newest 2, from {len(meetings)} meeting"
+    assert lede in page
+    assert f"counted among the newest 2 of the {total} sessions." in page
+    assert f"<dt>Speakers</dt><dd>{len(speakers)}</dd>" in page
