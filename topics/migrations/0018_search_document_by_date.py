@@ -1,4 +1,3 @@
-from django.contrib.postgres.operations import BtreeGinExtension
 from django.db import migrations
 
 # PostgreSQL: the index of every entry's words holds its date too (btree_gin), so that the
@@ -11,6 +10,7 @@ WORDS_ONLY = "CREATE INDEX topics_searchentry_document ON topics_searchentry USI
 
 def index_by_date(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
         schema_editor.execute("DROP INDEX topics_searchentry_document")
         schema_editor.execute(BY_DATE)
 
@@ -26,7 +26,4 @@ class Migration(migrations.Migration):
         ("topics", "0017_search_indexes_by_kind"),
     ]
 
-    operations = [
-        BtreeGinExtension(),
-        migrations.RunPython(index_by_date, index_words_only),
-    ]
+    operations = [migrations.RunPython(index_by_date, index_words_only)]
