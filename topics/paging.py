@@ -77,8 +77,8 @@ class LargeListPaginator(Paginator):
     def rows(self, rows_from, start: int, stop: int) -> list:
         """Rows ``start`` to ``stop`` of ``rows_from``. Deep in a list of records, their ids are
         read first, then the records with those ids: a value worked out for each row, such as
-        a count of its sessions, is otherwise worked out for every row skipped too (a second
-        to reach the 6,000th page of speakers; 10 ms this way)."""
+        a count of its sessions, is otherwise worked out for every row skipped too (1.5 s to
+        reach the 6,000th page of speakers over a million sessions; 29 ms this way)."""
         if start < self.IDS_FIRST_PAST or not hasattr(rows_from, "values_list"):
             return list(rows_from[start:stop])
         ids = list(rows_from.values_list("pk", flat=True)[start:stop])
