@@ -42,6 +42,18 @@ def count_of(rows: models.QuerySet) -> Coalesce:
     return Coalesce(Subquery(total, output_field=models.IntegerField()), 0)
 
 
+def count_up_to(table: str, condition: str, params: list, most: int) -> RawSQL:
+    """How many rows of ``table`` (as ``link``) meet ``condition``, counting no further than
+    ``most + 1``: a record a million rows name costs no more than one on ``most``."""
+    # A LIMIT inside a count, which Django's expressions do not say.
+    return RawSQL(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} AS link WHERE {condition} LIMIT %s) "
+        "AS counted",
+        [*params, most + 1],
+        output_field=models.IntegerField(),
+    )
+
+
 def sessions_in(lookup: str, sessions: models.QuerySet | None) -> Q:
     """The condition that ``lookup`` (a path to a session) leads to one of ``sessions``, or to
     any session when ``sessions`` is None: counting over every session then does not check
@@ -381,14 +393,12 @@ class TagQuerySet(SlugQuerySet):
     def with_session_counts_up_to(self, most: int):
         """Like ``with_session_counts``, but each count stops past ``most`` (it is then
         ``most + 1``): a theme a million sessions carry costs no more than one on ``most``."""
-        # A LIMIT inside a count, which Django's expressions do not say.
-        capped = RawSQL(
-            f"SELECT count(*) FROM (SELECT 1 FROM {TaggedItem._meta.db_table} AS tagging "
-            f"WHERE tagging.tag_id = {Tag._meta.db_table}.id AND tagging.content_type_id = "
-            "(SELECT id FROM django_content_type WHERE app_label = %s AND model = %s) "
-            "LIMIT %s) AS counted",
-            ["kb_sessions", "session", most + 1],
-            output_field=models.IntegerField(),
+        capped = count_up_to(
+            TaggedItem._meta.db_table,
+            f"link.tag_id = {Tag._meta.db_table}.id AND link.content_type_id = "
+            "(SELECT id FROM django_content_type WHERE app_label = %s AND model = %s)",
+            ["kb_sessions", "session"],
+            most,
         )
         return self.listed().annotate(session_count=capped).order_by("name")
 
@@ -547,13 +557,7 @@ class CountryQuerySet(SlugQuerySet):
         ``most + 1``): a country a hundred thousand sessions name costs no more than one on
         ``most``."""
         naming = apps.get_model("kb_sessions", "Session").countries.through._meta.db_table
-        # A LIMIT inside a count, which Django's expressions do not say.
-        capped = RawSQL(
-            f"SELECT count(*) FROM (SELECT 1 FROM {naming} AS naming "
-            f"WHERE naming.country_id = {Country._meta.db_table}.id LIMIT %s) AS counted",
-            [most + 1],
-            output_field=models.IntegerField(),
-        )
+        capped = count_up_to(naming, f"link.country_id = {Country._meta.db_table}.id", [], most)
         return self.annotate(session_count=capped).order_by("name")
 
     def counted_within(self, sessions=None):
