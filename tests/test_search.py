@@ -297,6 +297,21 @@ class TestTypos:
         assert "showing the results for" in page(response)
         assert 'href="?q=snorkelwhistle"' in page(response)
 
+    @pytest.mark.parametrize(
+        "typed, suggested",
+        [
+            ("nsorkelwhistel", "snorkelwhistle"),  # two swaps of neighbours: two edits
+            ("plith", "plinth"),  # a letter missing: one edit
+            ("plxnxh", None),  # two letters wrong: too many edits for six letters
+        ],
+    )
+    def test_a_word_is_corrected_within_its_allowance_of_edits(self, client, typed, suggested):
+        """Words of eight letters or more are corrected up to two edits away, shorter ones one
+        edit away; swapping two neighbouring letters is one edit."""
+        make_session(title="Plinth and snorkelwhistle policies")
+        suggestion = search(client, typed).context["outcome"].suggestion
+        assert (suggestion.raw if suggestion else None) == suggested
+
     def test_did_you_mean_when_the_suggestion_finds_nothing_either(self, client):
         """With another word that rules everything out, the page only asks "Did you mean"."""
         make_session(title="Snorkelwhistle policies")

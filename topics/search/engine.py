@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from rapidfuzz.distance import OSA
 
 from ccpcj_kb.pagecache import current_generation, database_key
 from sessions.models import Annotation, Meeting, Session, Speaker
@@ -437,21 +438,6 @@ def found_ids(query: Query, kind: str, user) -> list[int]:
     return list(entries.filter(_holding(query, full_text())).values_list("object_id", flat=True))
 
 
-def _distance(a: str, b: str) -> int:
-    """Edits (insert, delete, replace, swap two neighbours) turning ``a`` into ``b``."""
-    previous2, previous = None, list(range(len(b) + 1))
-    for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            current[j] = min(
-                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)
-            )
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        previous2, previous = previous, current
-    return previous[-1]
-
-
 def _corrections(query: Query, entries) -> dict[str, str]:
     """For each word of ``query`` that matches nothing, the closest indexed word that does."""
     engine = full_text()
@@ -466,13 +452,16 @@ def _corrections(query: Query, entries) -> dict[str, str]:
             continue
         if word not in known_unmatched and _held(entries, engine, word, uses.get(word, 0)):
             continue
+        # Edits: insert, delete or replace a letter, or swap two neighbours (optimal string
+        # alignment), counted only as far as the allowance.
         ranked = sorted(
-            (_distance(word, candidate), -uses, candidate)
+            (edits, -uses, candidate)
             for candidate, uses in engine.candidates(word)
             if candidate != word
+            and (edits := OSA.distance(word, candidate, score_cutoff=allowed)) <= allowed
         )
-        for edits, minus_uses, candidate in ranked[:SUGGESTIONS_TRIED]:
-            if edits <= allowed and _held(entries, engine, candidate, -minus_uses):
+        for _edits, minus_uses, candidate in ranked[:SUGGESTIONS_TRIED]:
+            if _held(entries, engine, candidate, -minus_uses):
                 corrections[word] = candidate
                 break
     return corrections
