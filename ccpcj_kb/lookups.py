@@ -1,10 +1,10 @@
-"""``field__among=ids``: a long list of ids given to the database as one parameter.
+"""``field__among=values``: a long list of ids or names given to the database as one parameter.
 
 ``__in`` binds each value apart: ten thousand ids cost Django tens of milliseconds to prepare
 and the database as many to parse, on every query that checks them. ``__among`` sends one
-array literal (PostgreSQL: ``{1,2,3}``, cast to ``bigint[]``) or one JSON array (SQLite)
-instead. The ids are integers, so neither needs quoting, and writing the text at once is about
-twice as fast as the driver adapting a list of six thousand ints one by one.
+array (PostgreSQL: ``bigint[]`` or ``text[]``) or one JSON array (SQLite) instead. Ids are
+integers, so their array is written at once, without quoting: about twice as fast as the driver
+adapting a list of six thousand ints one by one. Texts are adapted by the driver.
 """
 
 import json
@@ -18,10 +18,15 @@ class Among(models.Lookup):
     prepare_rhs = False
 
     def get_db_prep_lookup(self, value, connection):
-        ids = [int(each) for each in value]
+        values = list(value)
+        texts = isinstance(self.lhs.output_field, (models.CharField, models.TextField))
+        if not texts:
+            values = [int(each) for each in values]
         if connection.vendor == "postgresql":
-            return "%s::bigint[]", ["{" + ",".join(map(str, ids)) + "}"]
-        return "%s", [json.dumps(ids)]
+            if texts:
+                return "%s::text[]", [[str(each) for each in values]]
+            return "%s::bigint[]", ["{" + ",".join(map(str, values)) + "}"]
+        return "%s", [json.dumps(values)]
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)

@@ -84,12 +84,16 @@ def test_a_text_links_the_same_names_whether_every_name_is_read_or_only_its_own(
     every name read."""
     Organisation.objects.create(slug="test-bh", name="Bosnia & Herzegovina Women's Network")
     Organisation.objects.create(slug="test-cote", name="Côte d'Ivoire Bar", acronym="CIB")
+    # Characters that quote or separate an array's or a JSON list's items, as names hold them.
+    Organisation.objects.create(slug="test-marks", name='The "Fair, {Open} Trial\\Appeal" Network')
     every_name = Vocabulary.load()
     notes = [render_markdown(session.notes) for session in Session.objects.all()]
     notes.append(
         "<p>The Bosnia &amp; Herzegovina Women's Network, the Côte d'Ivoire Bar (CIB), "
-        "UN Women and the UN met.</p>"
+        "UN Women and the UN met, with The &quot;Fair, {Open} Trial\\Appeal&quot; Network.</p>"
     )
+    marks = Organisation.objects.get(slug="test-marks")
+    assert f'href="{marks.get_absolute_url()}"' in Vocabulary.load(notes[-1]).link(notes[-1])[0]
     # The longest paragraphs of the source documents: each text is read on its own.
     longest = Passage.objects.annotate(length=Length("text")).order_by("-length")[:20]
     notes += [escape(passage.text) for passage in longest]

@@ -31,7 +31,6 @@ SHORTEST_NAME = 2
 # The most words a name may have to be found in a text read on its own (see Vocabulary.load);
 # the longest known has 15.
 LONGEST_NAME_WORDS = 24
-VALUES_PER_QUERY = 10_000
 _WORD = re.compile(r"\w+")
 
 _SYMBOL_BODIES = (
@@ -141,15 +140,13 @@ def _runs_of_words(text: str) -> list[str]:
 
 def _named_among(model, fields, written: list[str]) -> Q:
     """Records of ``model`` one of whose ``fields`` is one of ``written``: which ones is asked
-    in batches (a database takes a bounded number of values in one query), and the records
-    then read in one query, in their usual order, which decides who keeps a shared name."""
+    with every run as one parameter (a note has tens of thousands), and the records then read
+    in one query, in their usual order, which decides who keeps a shared name."""
     found = set()
-    for start in range(0, len(written), VALUES_PER_QUERY):
-        batch = written[start : start + VALUES_PER_QUERY]
-        for field in fields:
-            found.update(
-                model.objects.filter(**{f"{field}__in": batch}).values_list(field, flat=True)
-            )
+    for field in fields:
+        found.update(
+            model.objects.filter(**{f"{field}__among": written}).values_list(field, flat=True)
+        )
     return reduce(or_, (Q(**{f"{field}__in": found}) for field in fields))
 
 
